@@ -1,0 +1,186 @@
+"""Masthead's configuration: every setting comes from the environment and is read here.
+
+Each helper validates its variable and raises ``ConfigError`` naming it, so a wrong value
+stops start-up with a message an operator can act on. Defaults run embedded: SQLite, local
+files, an in-process cache, no server needed.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import zoneinfo
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import dj_database_url
+
+
+class ConfigError(Exception):
+    """A configuration variable has a value Masthead cannot use."""
+
+    def __init__(self, name: str, problem: str):
+        super().__init__(f"{name}: {problem}")
+        self.name = name
+
+
+def env_str(name: str, default: str = "") -> str:
+    return os.environ.get(name, default).strip()
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    raw = env_str(name)
+    if not raw:
+        return default
+    value = raw.lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigError(name, f"expected true or false, got {raw!r}")
+
+
+def env_int(name: str, default: int, *, minimum: int = 0) -> int:
+    raw = env_str(name)
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(name, f"expected a whole number, got {raw!r}") from None
+    if value < minimum:
+        raise ConfigError(name, f"must be at least {minimum}, got {value}")
+    return value
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    raw = env_str(name)
+    if not raw:
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_origin(name: str, default: str) -> str:
+    """An origin such as ``https://example.org`` (scheme and host, optional port, no path)."""
+    raw = env_str(name, default).rstrip("/")
+    parts = urlsplit(raw)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise ConfigError(name, f"expected an origin like https://news.example.org, got {raw!r}")
+    if parts.path or parts.query or parts.fragment:
+        raise ConfigError(name, f"must be an origin without a path, got {raw!r}")
+    try:
+        parts.port  # noqa: B018 - raises on a malformed port
+    except ValueError:
+        raise ConfigError(name, f"has a malformed port: {raw!r}") from None
+    return raw
+
+
+def env_time_zone(name: str, default: str) -> str:
+    raw = env_str(name, default)
+    try:
+        zoneinfo.ZoneInfo(raw)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            name, f"unknown time zone {raw!r} (use an IANA name such as Europe/Riga)"
+        ) from None
+    return raw
+
+
+def env_database(name: str, default: str) -> dict:
+    raw = env_str(name, default)
+    scheme = urlsplit(raw).scheme
+    if scheme not in {"sqlite", "postgres", "postgresql", "pgsql"}:
+        raise ConfigError(name, f"expected sqlite:///path or postgres://…, got scheme {scheme!r}")
+    try:
+        config = dj_database_url.parse(raw, conn_max_age=0)
+    except (ValueError, KeyError) as exc:
+        raise ConfigError(name, f"cannot parse {raw!r}: {exc}") from None
+    if scheme == "sqlite":
+        if not config.get("NAME") or config["NAME"] == ":memory:":
+            raise ConfigError(
+                name, "an SQLite URL needs a file path, e.g. sqlite:///var/masthead.sqlite3"
+            )
+        config["OPTIONS"] = {
+            # WAL lets the web server read while the worker writes; IMMEDIATE transactions
+            # avoid the "database is locked" upgrade deadlock between them.
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+    else:
+        if not config.get("NAME"):
+            raise ConfigError(name, f"a PostgreSQL URL needs a database name: {raw!r}")
+        config["CONN_MAX_AGE"] = 60
+        config["CONN_HEALTH_CHECKS"] = True
+    return config
+
+
+def env_email(name: str, default: str) -> dict:
+    """A ``MAILERS`` entry from ``smtp://user:pass@host:port?tls=1``, ``smtps://…``,
+    ``console://`` or ``file:///dir``."""
+    raw = env_str(name, default)
+    parts = urlsplit(raw)
+    if parts.scheme == "console":
+        return {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    if parts.scheme == "file":
+        if not parts.path:
+            raise ConfigError(name, "a file:// URL needs a directory, e.g. file:///var/mail")
+        return {
+            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "OPTIONS": {"file_path": parts.path},
+        }
+    if parts.scheme in {"smtp", "smtps"}:
+        if not parts.hostname:
+            raise ConfigError(name, f"an SMTP URL needs a host, got {raw!r}")
+        try:
+            port = parts.port
+        except ValueError:
+            raise ConfigError(name, f"has a malformed port: {raw!r}") from None
+        query = {k: v[-1].lower() for k, v in parse_qs(parts.query).items()}
+        use_tls = query.get("tls", "") in {"1", "true", "yes"}
+        use_ssl = parts.scheme == "smtps" or query.get("ssl", "") in {"1", "true", "yes"}
+        if use_tls and use_ssl:
+            raise ConfigError(
+                name, "choose either STARTTLS (tls=1) or implicit TLS (smtps://), not both"
+            )
+        return {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": parts.hostname,
+                "port": port or (465 if use_ssl else 25),
+                "username": unquote(parts.username or "") or None,
+                "password": unquote(parts.password or "") or None,
+                "use_tls": use_tls,
+                "use_ssl": use_ssl,
+                "timeout": 30,
+            },
+        }
+    raise ConfigError(name, f"expected smtp://, smtps://, console:// or file:///, got {raw!r}")
+
+
+def env_redis(name: str) -> str:
+    raw = env_str(name)
+    if raw and urlsplit(raw).scheme not in {"redis", "rediss", "unix"}:
+        raise ConfigError(name, f"expected redis://host:port/db, got {raw!r}")
+    return raw
+
+
+def secret_key(name: str, data_dir: Path) -> str:
+    """The key from the environment, or one generated once and kept in the data directory."""
+    raw = env_str(name)
+    if raw:
+        if len(raw) < 32:
+            raise ConfigError(name, "must be at least 32 characters long")
+        return raw
+    path = data_dir / "secret_key"
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(50)
+        # Exclusive create: two processes starting at once must end up with one key.
+        try:
+            with open(path, "x", encoding="ascii") as fh:
+                fh.write(key)
+            path.chmod(0o600)
+        except FileExistsError:
+            pass
+    return path.read_text(encoding="ascii").strip()

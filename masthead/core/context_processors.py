@@ -1,0 +1,12 @@
+from django.conf import settings
+from django.http import HttpRequest
+
+
+def site(request: HttpRequest) -> dict:
+    """What every public template needs: the canonical origin and the publication's settings."""
+    from masthead.core.models import PublicationSettings
+
+    return {
+        "BASE_URL": settings.BASE_URL,
+        "publication": PublicationSettings.load(request_or_site=request),
+    }

@@ -1,0 +1,89 @@
+"""``masthead demo``: set up the demo publication and serve it with a worker beside it."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from masthead.core.demo.loader import demo_password, demo_publication_load, demo_users_ensure
+
+
+class Command(BaseCommand):
+    help = "Create (once) and serve the demo publication on http://127.0.0.1:8000 with a worker."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--workers", type=int, default=2, help="Web server processes.")
+        parser.add_argument("--no-serve", action="store_true", help="Set up the data, then exit.")
+
+    def handle(self, *args, port, workers, no_serve, **options):
+        self.stdout.write("Preparing the database…")
+        call_command("migrate", interactive=False, verbosity=0)
+        call_command("collectstatic", interactive=False, verbosity=0)
+        created = demo_publication_load(progress=lambda msg: self.stdout.write(f"  demo: {msg}"))
+        self.stdout.write(
+            "Demo publication created." if created else "Reusing the existing demo publication."
+        )
+        users = demo_users_ensure()
+        url = f"http://127.0.0.1:{port}"
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"\nMasthead demo: {url}/\n"
+                f"Admin:        {url}/admin/\n"
+                f"  users {', '.join(users)} — password {demo_password()}\n"
+                f"  (kept in {settings.DATA_DIR / 'demo-password'})\n"
+            )
+        )
+        if no_serve:
+            return
+        self._serve(port, workers)
+
+    def _serve(self, port: int, workers: int) -> None:
+        env = {
+            **os.environ,
+            "MASTHEAD_BASE_URL": os.environ.get("MASTHEAD_BASE_URL", f"http://127.0.0.1:{port}"),
+        }
+        masthead = [sys.executable, "-m", "masthead.core.cli"]
+        processes = [
+            subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "masthead.core.wsgi:application",
+                    "--bind",
+                    f"127.0.0.1:{port}",
+                    "--workers",
+                    str(workers),
+                    "--access-logfile",
+                    "-",
+                ],
+                env=env,
+            ),
+            subprocess.Popen([*masthead, "worker"], env=env),  # noqa: S603
+        ]
+        self.stdout.write("Serving. Press Ctrl+C to stop.")
+
+        def stop(*_):
+            for p in processes:
+                if p.poll() is None:
+                    p.terminate()
+
+        signal.signal(signal.SIGTERM, stop)
+        try:
+            while all(p.poll() is None for p in processes):
+                time.sleep(0.5)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            stop()
+            for p in processes:
+                try:
+                    p.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    p.kill()

@@ -1,0 +1,78 @@
+"""``masthead worker``: runs queued tasks and enqueues periodic jobs when they are due."""
+
+import logging
+import os
+import socket
+import threading
+
+from django.core.management.base import BaseCommand
+from django.db import close_old_connections, connection
+from django_tasks_db.management.commands.db_worker import Worker
+
+from masthead.core import scheduler
+
+logger = logging.getLogger("masthead.worker")
+
+
+class Command(BaseCommand):
+    help = "Run background tasks (database queue) and the periodic job schedule."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--interval", type=float, default=1.0, help="Seconds between queue polls."
+        )
+        parser.add_argument(
+            "--schedule-interval", type=float, default=15.0, help="Seconds between schedule checks."
+        )
+        parser.add_argument(
+            "--queue", default="*", help="Comma-separated queues to run, or * for all."
+        )
+        parser.add_argument(
+            "--no-schedule", action="store_true", help="Run tasks only; enqueue no periodic jobs."
+        )
+        parser.add_argument("--batch", action="store_true", help="Exit when the queue is empty.")
+
+    def handle(
+        self, *args, interval, schedule_interval, queue, no_schedule, batch, verbosity, **options
+    ):
+        logging.basicConfig(level=logging.INFO if verbosity else logging.WARNING)
+        stop = threading.Event()
+        if not no_schedule:
+            if batch:
+                scheduler.enqueue_due_jobs()
+            else:
+                threading.Thread(
+                    target=self._schedule_loop,
+                    args=(stop, schedule_interval),
+                    daemon=True,
+                    name="schedule",
+                ).start()
+        worker = Worker(
+            queue_names=queue.split(","),
+            interval=interval,
+            batch=batch,
+            backend_name="default",
+            startup_delay=not batch,
+            max_tasks=None,
+            worker_id=f"{socket.gethostname()}-{os.getpid()}",
+            excluded_queue_names=[],
+        )
+        worker.configure_signals()
+        try:
+            worker.run()
+        finally:
+            stop.set()
+
+    @staticmethod
+    def _schedule_loop(stop: threading.Event, every_seconds: float) -> None:
+        names = ", ".join(job.name for job in scheduler.registered_jobs())
+        logger.info("Periodic jobs: %s", names or "none")
+        while not stop.is_set():
+            try:
+                close_old_connections()
+                scheduler.enqueue_due_jobs()
+            except Exception:
+                logger.exception("Could not enqueue periodic jobs; will try again")
+            finally:
+                connection.close()
+            stop.wait(every_seconds)

@@ -1,0 +1,230 @@
+from __future__ import annotations
+
+from django.db import models
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils import timezone
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    PageChooserPanel,
+)
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+from wagtail.snippets.models import register_snippet
+
+from masthead.publishing.blocks import ArticleBodyBlock, InfoBodyBlock
+from masthead.publishing.pagination import paginate, redirect_query_page
+
+
+@register_snippet
+class Author(index.Indexed, models.Model):
+    """A byline. May be a pseudonym: some journalists cannot be named."""
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120, unique=True, allow_unicode=True)
+    role = models.CharField(max_length=120, blank=True)
+    bio = models.TextField(blank=True)
+    is_pseudonym = models.BooleanField(
+        default=False,
+        help_text="Shown to readers as a pen name; never linked to a real person anywhere.",
+    )
+    photo = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldPanel("role"),
+        FieldPanel("bio"),
+        FieldPanel("is_pseudonym"),
+        FieldPanel("photo"),
+    ]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return f"/authors/{self.slug}/"
+
+
+class HomePage(Page):
+    intro = models.CharField(max_length=300, blank=True)
+    lead_article = models.ForeignKey(
+        "publishing.ArticlePage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The lead story. Leave empty to lead with the latest article.",
+    )
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), PageChooserPanel("lead_article")]
+    subpage_types = ["publishing.SectionPage", "publishing.InfoPage"]
+    parent_page_types = ["wagtailcore.Page"]
+    max_count = 1
+    template = "publishing/home_page.html"
+
+    def get_context(self, request: HttpRequest, *args, **kwargs) -> dict:
+        from masthead.publishing import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        lead = selectors.home_lead_article(home=self)
+        context["lead"] = lead
+        context["sections"] = selectors.home_sections_latest(exclude=lead, per_section=4)
+        context["latest"] = selectors.articles_live().exclude(pk=getattr(lead, "pk", None))[:6]
+        return context
+
+
+class SectionPage(RoutablePageMixin, Page):
+    intro = models.CharField(max_length=300, blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    subpage_types = ["publishing.ArticlePage"]
+    parent_page_types = ["publishing.HomePage"]
+    template = "publishing/section_page.html"
+    per_page = 12
+
+    @path("")
+    def first_page(self, request: HttpRequest) -> HttpResponse:
+        if "page" in request.GET:
+            return redirect_query_page(request, self.url)
+        return self.listing(request, 1)
+
+    @path("page/<int:number>/")
+    def numbered_page(self, request: HttpRequest, number: int) -> HttpResponse:
+        if number == 1:
+            return redirect(self.url, permanent=True)
+        return self.listing(request, number)
+
+    def listing(self, request: HttpRequest, number: int) -> HttpResponse:
+        from masthead.publishing import selectors
+
+        articles = paginate(selectors.articles_live().child_of(self), number, self.per_page)
+        return self.render(request, context_overrides={"articles": articles, "base_path": self.url})
+
+
+class ArticlePage(Page):
+    standfirst = models.CharField(
+        max_length=400, help_text="One sentence under the headline that says what the story is."
+    )
+    lead_image = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    lead_image_alt = models.CharField(
+        "alt text",
+        max_length=300,
+        blank=True,
+        help_text="What the picture shows, for readers who cannot see it.",
+    )
+    lead_image_caption = models.CharField("caption", max_length=500, blank=True)
+    lead_image_photographer = models.CharField("photographer", max_length=120, blank=True)
+    lead_image_organisation = models.CharField("organisation", max_length=120, blank=True)
+    body = StreamField(ArticleBodyBlock(), blank=True)
+    tags = ClusterTaggableManager(through="publishing.ArticleTag", blank=True)
+    updated_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Set when the story was substantially updated after publication.",
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("standfirst"),
+        MultiFieldPanel(
+            [
+                FieldPanel("lead_image"),
+                FieldPanel("lead_image_alt"),
+                FieldPanel("lead_image_caption"),
+                FieldRowPanel(
+                    [FieldPanel("lead_image_photographer"), FieldPanel("lead_image_organisation")]
+                ),
+            ],
+            heading="Lead photo",
+        ),
+        InlinePanel("article_authors", label="Byline (leave empty to publish unsigned)"),
+        FieldPanel("body"),
+        FieldPanel("tags"),
+        InlinePanel("related_links", label="Read more (chosen by editors)", max_num=4),
+        FieldPanel("updated_at"),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("standfirst"),
+        index.SearchField("body"),
+    ]
+    parent_page_types = ["publishing.SectionPage"]
+    subpage_types: list[str] = []
+    template = "publishing/article_page.html"
+
+    class Meta:
+        verbose_name = "article"
+
+    @property
+    def section(self) -> SectionPage | None:
+        parent = self.get_parent()
+        return parent.specific if parent else None
+
+    @property
+    def lead_image_credit(self) -> str:
+        return " / ".join(
+            p for p in (self.lead_image_photographer, self.lead_image_organisation) if p
+        )
+
+    @property
+    def authors(self) -> list[Author]:
+        return [link.author for link in self.article_authors.all()]
+
+    @property
+    def published_at(self):
+        return self.first_published_at or self.go_live_at or timezone.now()
+
+    @property
+    def modified_at(self):
+        return self.updated_at or self.last_published_at or self.published_at
+
+    def get_context(self, request: HttpRequest, *args, **kwargs) -> dict:
+        from masthead.publishing import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context["read_more"] = selectors.article_read_more(article=self, limit=4)
+        return context
+
+
+class ArticleAuthor(Orderable):
+    page = ParentalKey(ArticlePage, on_delete=models.CASCADE, related_name="article_authors")
+    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="article_links")
+
+    panels = [FieldPanel("author")]
+
+
+class ArticleTag(TaggedItemBase):
+    content_object = ParentalKey(ArticlePage, on_delete=models.CASCADE, related_name="tagged_items")
+
+
+class RelatedArticle(Orderable):
+    page = ParentalKey(ArticlePage, on_delete=models.CASCADE, related_name="related_links")
+    article = models.ForeignKey(ArticlePage, on_delete=models.CASCADE, related_name="+")
+
+    panels = [PageChooserPanel("article", "publishing.ArticlePage")]
+
+
+class InfoPage(Page):
+    """A plain page: the privacy policy, about us, contacts."""
+
+    body = StreamField(InfoBodyBlock(), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("body")]
+    parent_page_types = ["publishing.HomePage"]
+    subpage_types: list[str] = []
+    template = "publishing/info_page.html"

@@ -1,0 +1,123 @@
+from django import template
+from django.conf import settings
+from django.utils.html import format_html, json_script
+from django.utils.safestring import mark_safe
+
+from masthead.publishing import selectors
+from masthead.publishing.models import ArticlePage, HomePage, InfoPage, SectionPage
+
+register = template.Library()
+
+
+@register.inclusion_tag("publishing/includes/nav_sections.html", takes_context=True)
+def nav_sections(context, current=None) -> dict:
+    current_section_id = None
+    if isinstance(current, SectionPage):
+        current_section_id = current.pk
+    elif isinstance(current, ArticlePage):
+        current_section_id = current.get_parent().pk
+    return {
+        "sections": selectors.sections_live(),
+        "current_section_id": current_section_id,
+        "current_is_home": isinstance(current, HomePage),
+    }
+
+
+@register.simple_tag
+def footer_pages() -> str:
+    pages = InfoPage.objects.live().public().order_by("path")
+    return mark_safe(  # noqa: S308 - built from escaped parts
+        "".join(str(format_html('<li><a href="{}">{}</a></li>', p.url, p.title)) for p in pages)
+    )
+
+
+@register.inclusion_tag("publishing/includes/teaser.html")
+def teaser(article: ArticlePage, heading_level: int = 2, lead: bool = False) -> dict:
+    return {"article": article, "heading_tag": f"h{int(heading_level)}", "lead": lead}
+
+
+@register.inclusion_tag("publishing/includes/byline.html")
+def byline(article: ArticlePage) -> dict:
+    return {"authors": article.authors}
+
+
+def _image_url(image, spec: str) -> str | None:
+    if image is None:
+        return None
+    return settings.BASE_URL + image.get_rendition(spec).url
+
+
+@register.simple_tag(takes_context=True)
+def social_meta(context, page) -> str:
+    """Open Graph and Twitter card tags; the same for every reader."""
+    publication = context["publication"]
+    is_article = isinstance(page, ArticlePage)
+    url = settings.BASE_URL + (page.url if page else "/")
+    description = (
+        page.standfirst if is_article else (page.search_description or publication.tagline)
+    )
+    image = page.lead_image if is_article else publication.logo
+    tags = [
+        ("property", "og:site_name", publication.name),
+        ("property", "og:type", "article" if is_article else "website"),
+        ("property", "og:title", page.title if is_article else publication.name),
+        ("property", "og:description", description),
+        ("property", "og:url", url),
+        ("name", "twitter:card", "summary_large_image" if image else "summary"),
+        ("name", "twitter:title", page.title if is_article else publication.name),
+        ("name", "twitter:description", description),
+    ]
+    image_url = _image_url(image, "fill-1200x630|format-jpeg")
+    if image_url:
+        tags += [("property", "og:image", image_url), ("name", "twitter:image", image_url)]
+        if is_article and page.lead_image_alt:
+            tags += [("property", "og:image:alt", page.lead_image_alt)]
+    if is_article:
+        tags += [
+            ("property", "article:published_time", page.published_at.isoformat()),
+            ("property", "article:modified_time", page.modified_at.isoformat()),
+            ("property", "article:section", page.section.title),
+        ]
+    return mark_safe(  # noqa: S308 - every value is escaped by format_html
+        "\n".join(str(format_html('<meta {}="{}" content="{}">', a, n, v)) for a, n, v in tags if v)
+    )
+
+
+@register.simple_tag(takes_context=True)
+def article_json_ld(context, page: ArticlePage) -> str:
+    """schema.org NewsArticle. Unsigned articles name the publisher as their author."""
+    publication = context["publication"]
+    publisher = {
+        "@type": "NewsMediaOrganization",
+        "name": publication.name,
+        "url": settings.BASE_URL + "/",
+    }
+    logo_url = _image_url(publication.logo, "max-600x60|format-png")
+    if logo_url:
+        publisher["logo"] = {"@type": "ImageObject", "url": logo_url}
+    authors = [
+        {"@type": "Person", "name": a.name, "url": settings.BASE_URL + a.get_absolute_url()}
+        for a in page.authors
+    ]
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": page.title[:110],
+        "description": page.standfirst,
+        "datePublished": page.published_at.isoformat(),
+        "dateModified": page.modified_at.isoformat(),
+        "author": authors or [publisher],
+        "publisher": publisher,
+        "mainEntityOfPage": {"@type": "WebPage", "@id": settings.BASE_URL + page.url},
+        "articleSection": page.section.title,
+        "keywords": [t.name for t in page.tags.all()],
+    }
+    image_url = _image_url(page.lead_image, "fill-1200x675|format-jpeg")
+    if image_url:
+        data["image"] = [image_url]
+    # json_script escapes <, > and & so the data cannot end the element early.
+    return mark_safe(  # noqa: S308 - json_script's output, with only its type changed
+        json_script(data, element_id="article-data").replace(
+            'type="application/json"', 'type="application/ld+json"'
+        )
+    )

@@ -1,0 +1,103 @@
+import re
+
+import pytest
+
+from masthead.publishing.tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def _positions(html: str, markers: list[str]) -> list[int]:
+    return [html.index(m) for m in markers]
+
+
+def test_article_page_shows_its_parts_in_reading_order(client):
+    world = factories.section(title="World")
+    writer = factories.author(name="Ana Reporter")
+    story = factories.article(
+        parent=world, title="Bridge reopens", authors=[writer], tags=["transport"]
+    )
+    html = client.get(story.url).content.decode()
+    order = _positions(
+        html,
+        [
+            'class="article__section"',
+            "Bridge reopens</h1>",
+            'class="article__standfirst"',
+            'class="article__lead',
+            "Protesters gather in the square.",
+            "Photo: Jane Doe / Masthead Agency",
+            'class="byline"',
+            "<time datetime=",
+            "First paragraph of the story.",
+            'class="article__tags',
+            'class="signup',
+            'class="appeal',
+        ],
+    )
+    assert order == sorted(order)
+    assert 'alt="A street at dusk"' in html
+    assert (
+        "<blockquote><p>We will not be silenced.</p></blockquote><figcaption>A source</figcaption>"
+        in html
+    )
+
+
+def test_unsigned_article_has_no_byline(client):
+    story = factories.article(parent=factories.section(), authors=[])
+    html = client.get(story.url).content.decode()
+    assert 'class="byline"' not in html
+    assert 'rel="author"' not in html
+
+
+def test_pseudonymous_author_page_says_pen_name(client):
+    pen = factories.author(name="K. Winter", pseudonym=True)
+    factories.article(parent=factories.section(), authors=[pen])
+    html = client.get(pen.get_absolute_url()).content.decode()
+    assert "K. Winter</h1>" in html
+    assert "pen name" in html
+
+
+def test_read_more_prefers_editors_picks_then_shared_tags_then_section(client):
+    from masthead.publishing.models import RelatedArticle
+
+    world, culture = factories.section(title="World"), factories.section(title="Culture")
+    story = factories.article(parent=world, tags=["energy"])
+    pick = factories.article(parent=culture, title="Editors pick", hours_ago=50)
+    same_tag = factories.article(
+        parent=culture, title="Shares a tag", tags=["energy"], hours_ago=30
+    )
+    same_section = factories.article(parent=world, title="Same section", hours_ago=20)
+    unrelated = factories.article(parent=culture, title="Unrelated", hours_ago=2)
+    draft = factories.article(parent=world, title="Draft story", publish=False)
+    RelatedArticle.objects.create(page=story, article=pick, sort_order=0)
+    RelatedArticle.objects.create(page=story, article=draft, sort_order=1)
+
+    html = client.get(story.url).content.decode()
+    read_more = html[html.index('id="read-more-heading"') :]
+    titles = re.findall(r'class="teaser__headline"><a href="[^"]+">([^<]+)</a>', read_more)
+    assert titles == [pick.title, same_tag.title, same_section.title]
+    assert unrelated.title not in read_more and draft.title not in read_more
+
+
+def test_draft_articles_are_not_public(client):
+    draft = factories.article(parent=factories.section(), publish=False)
+    assert client.get(f"/world/{draft.slug}/").status_code == 404
+
+
+def test_public_page_sets_no_cookie_and_is_identical_for_every_reader(client):
+    story = factories.article(parent=factories.section())
+    first = client.get(story.url, headers={"accept-language": "de"})
+    client.cookies.clear()
+    second = client.get(story.url, HTTP_USER_AGENT="Another browser")
+    assert not first.cookies and not second.cookies
+    assert first.content == second.content
+
+
+def test_no_third_party_addresses_in_public_pages(client):
+    story = factories.article(parent=factories.section())
+    for path in ["/", story.url, "/archive/"]:
+        html = client.get(path).content.decode()
+        loaded = re.findall(r'(?:src|srcset)="(?:https?:)?//([^/"]+)', html)
+        loaded += re.findall(r'<link[^>]+href="(?:https?:)?//([^/"]+)', html)
+        assert set(loaded) <= {"news.example.org"}, f"{path} loads from {loaded}"

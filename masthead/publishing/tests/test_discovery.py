@@ -1,0 +1,115 @@
+"""Feeds, sitemaps, robots.txt, structured data and social cards."""
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from masthead.publishing.tests import factories
+
+pytestmark = pytest.mark.django_db
+BASE = "https://news.example.org"
+NS = {
+    "atom": "http://www.w3.org/2005/Atom",
+    "content": "http://purl.org/rss/1.0/modules/content/",
+    "sm": "http://www.sitemaps.org/schemas/sitemap/0.9",
+    "news": "http://www.google.com/schemas/sitemap-news/0.9",
+}
+
+
+@pytest.fixture
+def site():
+    world, culture = factories.section(title="World"), factories.section(title="Culture")
+    writer = factories.author(name="Ana Reporter")
+    signed = factories.article(
+        parent=world, title="Signed story", authors=[writer], tags=["energy"], hours_ago=2
+    )
+    unsigned = factories.article(parent=culture, title="Unsigned story", hours_ago=3)
+    old = factories.article(parent=world, title="Old story", hours_ago=24 * 5)
+    return world, culture, writer, signed, unsigned, old
+
+
+def test_rss_feed_carries_full_text_with_absolute_links(client, site):
+    response = client.get("/feeds/rss.xml")
+    assert response["Content-Type"].startswith("application/rss+xml")
+    channel = ET.fromstring(response.content).find("channel")
+    items = channel.findall("item")
+    assert [i.findtext("title") for i in items] == ["Signed story", "Unsigned story", "Old story"]
+    body = items[0].findtext("content:encoded", namespaces=NS)
+    assert "First paragraph of the story." in body and "We will not be silenced." in body
+    assert 'src="/' not in body and f'src="{BASE}/media/' in body
+    assert items[0].findtext("link") == f"{BASE}/world/{site[3].slug}/"
+
+
+def test_atom_feed_per_section(client, site):
+    root = ET.fromstring(client.get("/feeds/world/atom.xml").content)
+    titles = [e.findtext("atom:title", namespaces=NS) for e in root.findall("atom:entry", NS)]
+    assert titles == ["Signed story", "Old story"]
+    entry = root.find("atom:entry", NS)
+    assert entry.find("atom:content", NS).get("type") == "html"
+    assert entry.findtext("atom:author/atom:name", namespaces=NS) == "Ana Reporter"
+
+
+def test_pages_announce_their_feeds(client, site):
+    world = site[0]
+    html = client.get(world.url).content.decode()
+    assert '<link rel="alternate" type="application/rss+xml"' in html
+    assert 'href="/feeds/world/rss.xml"' in html and 'href="/feeds/rss.xml"' in html
+
+
+def test_sitemap_lists_pages_and_listings_with_canonical_origin(client, site):
+    root = ET.fromstring(client.get("/sitemap.xml").content)
+    locations = {e.text for e in root.findall("sm:url/sm:loc", NS)}
+    assert f"{BASE}/world/{site[3].slug}/" in locations
+    assert f"{BASE}/archive/" in locations and f"{BASE}{site[2].get_absolute_url()}" in locations
+    assert f"{BASE}/tags/energy/" in locations
+    assert all(loc.startswith(BASE + "/") for loc in locations)
+
+
+def test_news_sitemap_has_only_the_last_48_hours(client, site):
+    root = ET.fromstring(client.get("/news-sitemap.xml").content)
+    titles = {e.text for e in root.findall("sm:url/news:news/news:title", NS)}
+    assert titles == {"Signed story", "Unsigned story"}
+
+
+def test_robots_txt_announces_both_sitemaps(client):
+    text = client.get("/robots.txt").content.decode()
+    assert f"Sitemap: {BASE}/sitemap.xml" in text and f"Sitemap: {BASE}/news-sitemap.xml" in text
+
+
+def _json_ld(html: str) -> dict:
+    match = re.search(
+        r'<script id="article-data" type="application/ld\+json">(.*?)</script>', html, re.S
+    )
+    return json.loads(match.group(1))
+
+
+def test_news_article_structured_data(client, site):
+    signed = site[3]
+    signed.updated_at = timezone.now() - timedelta(minutes=5)
+    signed.save_revision().publish(skip_permission_checks=True)
+    data = _json_ld(client.get(signed.url).content.decode())
+    assert data["@type"] == "NewsArticle" and data["headline"] == "Signed story"
+    assert data["author"] == [
+        {"@type": "Person", "name": "Ana Reporter", "url": f"{BASE}{site[2].get_absolute_url()}"}
+    ]
+    assert data["mainEntityOfPage"]["@id"] == f"{BASE}{signed.url}"
+    assert data["image"][0].startswith(f"{BASE}/media/")
+    assert data["dateModified"] > data["datePublished"]
+    assert data["publisher"]["@type"] == "NewsMediaOrganization"
+
+
+def test_unsigned_article_names_the_publisher_as_author(client, site):
+    data = _json_ld(client.get(site[4].url).content.decode())
+    assert data["author"] == [data["publisher"]]
+
+
+def test_social_cards_and_canonical(client, site):
+    html = client.get(site[3].url).content.decode()
+    assert f'<link rel="canonical" href="{BASE}{site[3].url}">' in html
+    assert '<meta property="og:type" content="article">' in html
+    assert '<meta name="twitter:card" content="summary_large_image">' in html
+    assert re.search(rf'<meta property="og:image" content="{BASE}/media/[^"]+\.jpg">', html)

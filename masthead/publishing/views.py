@@ -1,0 +1,77 @@
+"""Listings that are not pages in the tree: authors, tags, the archive; and robots.txt."""
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_safe
+from taggit.models import Tag
+
+from masthead.publishing import selectors
+from masthead.publishing.models import Author
+from masthead.publishing.pagination import paginate, redirect_query_page
+
+PER_PAGE = 12
+
+
+def _listing(
+    request: HttpRequest, *, template: str, base_path: str, queryset, number: int, **extra
+):
+    if number == 1 and "page" in request.GET:
+        return redirect_query_page(request, base_path)
+    if number == 1 and request.path != base_path:
+        return redirect(base_path, permanent=True)
+    articles = paginate(queryset, number, PER_PAGE)
+    return render(request, template, {"articles": articles, "base_path": base_path, **extra})
+
+
+@require_safe
+def author_detail(request: HttpRequest, slug: str, number: int = 1) -> HttpResponse:
+    author = get_object_or_404(Author, slug=slug)
+    return _listing(
+        request,
+        template="publishing/author_listing.html",
+        base_path=author.get_absolute_url(),
+        queryset=selectors.articles_for_author(author=author),
+        number=number,
+        author=author,
+    )
+
+
+@require_safe
+def tag_detail(request: HttpRequest, slug: str, number: int = 1) -> HttpResponse:
+    tag = get_object_or_404(Tag, slug=slug)
+    articles = selectors.articles_for_tag(tag=tag)
+    if not articles.exists():
+        raise Http404("No published articles carry this tag.")
+    return _listing(
+        request,
+        template="publishing/tag_listing.html",
+        base_path=f"/tags/{tag.slug}/",
+        queryset=articles,
+        number=number,
+        tag=tag,
+    )
+
+
+@require_safe
+def archive(request: HttpRequest, number: int = 1) -> HttpResponse:
+    return _listing(
+        request,
+        template="publishing/archive.html",
+        base_path="/archive/",
+        queryset=selectors.articles_live(),
+        number=number,
+    )
+
+
+@require_safe
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "",
+        f"Sitemap: {settings.BASE_URL}/sitemap.xml",
+        f"Sitemap: {settings.BASE_URL}/news-sitemap.xml",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
