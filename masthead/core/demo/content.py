@@ -442,7 +442,7 @@ ARTICLES = [
         "hours_ago": 300,
         "updated_hours_ago": None,
         "image": {
-            "alt": "A wide field under a soft evening sky, with a single tree and a line of distant trees on the horizon.",
+            "alt": "A wide green field under an overcast sky, with a single tree and a line of distant trees on the horizon.",
             "caption": "Farmland near Veyport. Rural schools will receive the new textbook first.",
             "photographer": "Tomas Vell",
             "organisation": "Northgate Pictures",
@@ -589,7 +589,7 @@ ARTICLES = [
         "hours_ago": 1500,
         "updated_hours_ago": None,
         "image": {
-            "alt": "Layers of mountain ridges fading into haze under a pale sky, with the sun low above them.",
+            "alt": "Layers of grey mountain ridges fading into haze, the sun half hidden behind the highest peaks.",
             "caption": "The road from Harsk to the regional hospital crosses two mountain passes.",
             "photographer": "Tomas Vell",
             "organisation": "Northgate Pictures",
@@ -786,7 +786,7 @@ ARTICLES = [
         "hours_ago": 980,
         "updated_hours_ago": None,
         "image": {
-            "alt": "A grey, calm sea meeting a pale sky, a low strip of land on the horizon and the sun veiled in haze.",
+            "alt": "A calm sea under a pink, hazy sky, the sun low over the water and a strip of land on the horizon.",
             "caption": "The approaches to Veyport. On a typical day three years ago, nine ships would be waiting to unload.",
             "photographer": "Karin Esk",
             "organisation": "Kestria Press Agency",
@@ -885,7 +885,7 @@ ARTICLES = [
         "hours_ago": 150,
         "updated_hours_ago": None,
         "image": {
-            "alt": "The sea at sunset seen from the coast, with a dark headland on one side and sunlight on the water.",
+            "alt": "A calm grey sea under an overcast sky, the sun a pale disc above the horizon.",
             "caption": "The coast south of Veyport, where the compound stands behind a three-metre wall.",
             "photographer": "Name withheld",
             "organisation": "The Kelmar Courier",
@@ -983,7 +983,7 @@ ARTICLES = [
         "hours_ago": 760,
         "updated_hours_ago": 700,
         "image": {
-            "alt": "A flat, snow-covered plain with scattered fir trees under a heavy grey sky.",
+            "alt": "A flat, snow-covered plain with scattered fir trees under a pale, hazy sky, the sun low.",
             "caption": "The plain north of Hadvik, three hours' drive from the nearest city.",
             "photographer": "Jonas Reyk",
             "organisation": "Northgate Pictures",
@@ -1081,7 +1081,7 @@ ARTICLES = [
         "hours_ago": 1900,
         "updated_hours_ago": None,
         "image": {
-            "alt": "Mountain ridges in layers of blue and grey haze, the nearest slopes dark, under a clear sky.",
+            "alt": "Mountain ridges in layers of grey haze, the nearest slopes dark, under a pale sky with the sun above the peaks.",
             "caption": "The approach to the Harrow Pass on Varnia's northern border.",
             "photographer": "Tomas Vell",
             "organisation": "Northgate Pictures",
@@ -1229,7 +1229,7 @@ ARTICLES = [
         "hours_ago": 820,
         "updated_hours_ago": None,
         "image": {
-            "alt": "Open sea under a hazy sky, the sun low over the water and a faint coastline in the distance.",
+            "alt": "Open sea under a hazy sky, the sun low over the water and a dark headland in the distance.",
             "caption": "The ferry crossing to Aldenburg, the route many of the company's actors took.",
             "photographer": "Elin Marsh",
             "organisation": "The Kelmar Courier",
@@ -1278,7 +1278,7 @@ ARTICLES = [
         "hours_ago": 1400,
         "updated_hours_ago": None,
         "image": {
-            "alt": "A crowd seen from behind at dusk, facing tall buildings with lit windows and soft, blurred street lights.",
+            "alt": "A crowd seen from behind in the evening, facing tall buildings with lit windows and soft, blurred street lights.",
             "caption": "Film-goers outside the Palace of Culture in Kelmar at a previous edition of the festival.",
             "photographer": "Name withheld",
             "organisation": "The Kelmar Courier",
@@ -1426,7 +1426,7 @@ ARTICLES = [
         "hours_ago": 330,
         "updated_hours_ago": None,
         "image": {
-            "alt": "Flat farmland under a hazy, warm-coloured sky, with a lone tree, a row of poles and distant trees on the horizon.",
+            "alt": "Flat green farmland under a grey, hazy sky, with a lone tree and a line of distant trees on the horizon.",
             "caption": "Fields outside Brask. On still days, smoke from the power station settles over the valley.",
             "photographer": "Tomas Vell",
             "organisation": "Northgate Pictures",
@@ -1573,7 +1573,7 @@ ARTICLES = [
         "hours_ago": 1600,
         "updated_hours_ago": None,
         "image": {
-            "alt": "Still water in a river delta at dusk, reeds in the foreground and a low, wooded shore in the distance.",
+            "alt": "Still water in a river delta under a pale sky, reeds in the foreground and a low, wooded shore in the distance.",
             "caption": "Reed beds at the mouth of the Orla, south of Veyport, before construction began.",
             "photographer": "Karin Esk",
             "organisation": "Kestria Press Agency",

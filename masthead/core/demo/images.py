@@ -239,7 +239,7 @@ def _vgradient(size: tuple[int, int], stops: list[tuple[float, Color]]) -> Image
     px = []
     for y in range(h):
         t = y / max(1, h - 1)
-        for (p0, c0), (p1, c1) in zip(stops, stops[1:]):
+        for (p0, c0), (p1, c1) in zip(stops, stops[1:], strict=False):
             if p0 <= t <= p1:
                 px.append(_mix(c0, c1, (t - p0) / max(1e-6, p1 - p0)))
                 break
@@ -434,9 +434,10 @@ def _scene_sea(img, rng, pal):
     # a headland on one side
     if rng.random() < 0.75:
         side = rng.choice((0, 1))
-        pts = _ridge(
-            rng, int(w * rng.uniform(0.3, 0.5)), hy + 1, h * rng.uniform(0.05, 0.12), 0.5, 6
-        )
+        reach = w * rng.uniform(0.3, 0.5)
+        pts = _ridge(rng, int(reach), hy + 1, h * rng.uniform(0.05, 0.12), 0.5, 6)
+        # taper towards the open sea so the headland slopes into the water
+        pts = [(x, hy + 1 - (hy + 1 - y) * min(1.0, 1.6 * (1 - x / reach)) ** 0.8) for x, y in pts]
         if side:
             pts = [(w - x, y) for x, y in reversed(pts)]
         d.polygon(
@@ -569,7 +570,7 @@ def _scene_field(img, rng, pal):
     ImageDraw.Draw(mask).polygon(mid + [(w + 2, h + 2), (-2, h + 2)], fill=255)
     img.paste(field, (0, 0), mask)
     # furrows converging to a vanishing point
-    vx, vy = rng.uniform(0.2, 0.8) * w, hy + h * 0.05
+    vx = rng.uniform(0.2, 0.8) * w
     row = _mix(ground, pal["near"], 0.35)
     for k in range(-30, 31):
         x_end = vx + k * w * 0.06
@@ -578,7 +579,7 @@ def _scene_field(img, rng, pal):
     tx = rng.choice((rng.uniform(0.08, 0.35), rng.uniform(0.65, 0.92))) * w
     _tree(d, rng, tx, hy + h * rng.uniform(0.1, 0.16), h * rng.uniform(0.22, 0.32), pal["near"])
     if rng.random() < 0.6:
-        px, py = 0.0, hy + h * 0.09
+        py = hy + h * 0.09
         prev = None
         for i in range(6):
             x = w * (0.1 + 0.17 * i) + rng.uniform(-5, 5)
@@ -642,7 +643,7 @@ def _scene_crowd(img, rng, pal):
     for rrow in range(rows):
         depth = rrow / (rows - 1)
         color = _mix(pal["haze"], pal["near"], 0.35 + 0.65 * depth)
-        s = h * (0.03 + 0.2 * depth**2)
+        s = h * (0.03 + 0.16 * depth**2)
         base = h * (0.7 + 0.4 * depth**1.5)
         x = rng.uniform(-s, 0)
         while x < w + s:
