@@ -6,68 +6,124 @@ finished response (body and headers, security headers included). Entries are key
 generation number: publishing, unpublishing, moving or deleting a page, or editing a snippet
 or setting shown on pages, moves the generation on and every older entry is never read again
 (and expires by itself). Kept in files under the data directory by default, shared by every
-process on the machine; in Redis when
-``REDIS_URL`` is set.
+process on the machine; in Redis when ``REDIS_URL`` is set.
+
+A hit costs one cache read: each process keeps the generation number it last read for
+``GENERATION_TTL`` seconds instead of asking the cache for it on every request.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "page-cache:generation"
+# How long a process answers from the generation it last read. This is the worst-case
+# staleness: once an invalidation has committed, another web process may go on answering the
+# previous version of a page for up to this long (the process that invalidated stops at once).
+GENERATION_TTL = 1.0
+# Bumped when the stored entry's shape changes, so entries of the old shape are never read.
+ENTRY_FORMAT = 2
 # Paths that are never public pages, or differ per visitor.
 UNCACHED_PREFIXES = ("/admin/", "/django-admin/", "/documents/", "/api/", "/static/", "/media/")
-# Headers a cached response must not replay to someone else.
-PRIVATE_HEADERS = ("Set-Cookie", "Vary")
+# Headers a cached response must not replay to someone else (compared in lower case).
+PRIVATE_HEADERS = frozenset({"set-cookie", "vary"})
+HIT_HEADER = ("X-Page-Cache", "hit")
+
+# (time.monotonic() when read, generation). Replaced whole, so threads need no lock.
+_generation_seen: tuple[float, int] | None = None
+
+
+def _fresh_generation() -> int:
+    # A counter that went missing (evicted, culled from a full file cache, cleared) restarts
+    # from the clock, not from 1: entries stored under a low number less than
+    # PAGE_CACHE_SECONDS ago must not become readable again.
+    return time.time_ns() // 1000
 
 
 def current_generation() -> int:
+    global _generation_seen
+    seen, now = _generation_seen, time.monotonic()
+    if seen is not None and now - seen[0] < GENERATION_TTL:
+        return seen[1]
     generation = cache.get(GENERATION_KEY)
     if generation is None:
-        cache.add(GENERATION_KEY, 1, timeout=None)
-        generation = cache.get(GENERATION_KEY, 1)
+        cache.add(GENERATION_KEY, _fresh_generation(), timeout=None)
+        generation = cache.get(GENERATION_KEY)
+        if generation is None:  # the cache keeps nothing: never match an older entry
+            return _fresh_generation()
+    _generation_seen = (now, generation)
     return generation
 
 
-def invalidate(**_kwargs) -> None:
-    """Forget every cached page. Cheap: one counter increment."""
+def _bump_generation() -> None:
+    global _generation_seen
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:
-        cache.add(GENERATION_KEY, 2, timeout=None)
+        cache.add(GENERATION_KEY, _fresh_generation(), timeout=None)
+    _generation_seen = None
+
+
+def invalidate(**_kwargs) -> None:
+    """Forget every cached page. Cheap: one counter increment.
+
+    Inside a transaction the counter moves twice: now, and again once the transaction
+    commits. Between the two, a request in another process can render the page from the
+    database as it was before the commit and store it under the new generation; the second
+    move abandons that entry.
+    """
+    _bump_generation()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(_bump_generation, robust=True)
+
+
+# Saves that only record facts about a file (Wagtail fills these in lazily, on first render).
+BOOKKEEPING_FIELDS = frozenset({"file_hash", "file_size", "width", "height"})
+
+
+def invalidate_on_change(created=False, update_fields=None, **kwargs) -> None:
+    """A new row cannot be on a cached page yet; bookkeeping saves change nothing shown."""
+    if created or (update_fields and set(update_fields) <= BOOKKEEPING_FIELDS):
+        return
+    invalidate()
 
 
 def connect_invalidation() -> None:
     from django.db.models.signals import post_delete, post_save
     from wagtail.signals import page_published, page_unpublished, post_page_move
 
-    for signal in (page_published, page_unpublished, post_page_move):
-        signal.connect(invalidate, dispatch_uid=f"page-cache-{signal}")
-    # Snippets and settings shown on every page (authors, publication settings, images).
     from masthead.core.models import PublicationSettings
 
-    for model_path in ("publishing.Author", "wagtailimages.Image", "wagtailcore.Site"):
-        post_save.connect(
-            invalidate, sender=model_path, dispatch_uid=f"page-cache-save-{model_path}"
-        )
-        post_delete.connect(
-            invalidate, sender=model_path, dispatch_uid=f"page-cache-del-{model_path}"
-        )
-    post_save.connect(invalidate, sender=PublicationSettings, dispatch_uid="page-cache-settings")
-    post_delete.connect(invalidate, sender="wagtailcore.Page", dispatch_uid="page-cache-page-del")
+    for signal in (page_published, page_unpublished, post_page_move):
+        signal.connect(invalidate, dispatch_uid=f"page-cache-{signal}")
+    # Snippets, images and settings that appear on pages.
+    for model in (
+        "publishing.Author",
+        "wagtailimages.Image",
+        "wagtailcore.Site",
+        PublicationSettings,
+    ):
+        uid = f"page-cache-{model}"
+        post_save.connect(invalidate_on_change, sender=model, dispatch_uid=f"{uid}-save")
+        post_delete.connect(invalidate, sender=model, dispatch_uid=f"{uid}-delete")
+    post_delete.connect(
+        invalidate, sender="wagtailcore.Page", dispatch_uid="page-cache-page-delete"
+    )
 
 
 def _cache_key(request: HttpRequest, generation: int) -> str:
     raw = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
     digest = hashlib.blake2b(raw.encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
-    return f"page-cache:{generation}:{digest}"
+    return f"page-cache:{ENTRY_FORMAT}:{generation}:{digest}"
 
 
 class PageCacheMiddleware:
@@ -87,24 +143,29 @@ class PageCacheMiddleware:
             return self.get_response(request)
         try:
             key = _cache_key(request, current_generation())
+            stored = cache.get(key)
         except Exception:  # noqa: BLE001 - an unreachable cache must not take the site down
             logger.warning("Page cache unavailable; serving uncached", exc_info=True)
             return self.get_response(request)
-        stored = cache.get(key)
         if stored is not None:
+            # Stored as (status, headers with X-Page-Cache: hit, body): one constructor call
+            # rebuilds the response, the hot path of every cached page.
             status, headers, body = stored
-            response = HttpResponse(body, status=status)
-            for name, value in headers:
-                response.headers[name] = value
-            response.headers["X-Page-Cache"] = "hit"
-            return response
+            return HttpResponse(body, status=status, headers=headers)
         response = self.get_response(request)
         if self._cacheable_response(response):
-            headers = [(k, v) for k, v in response.headers.items() if k not in PRIVATE_HEADERS]
-            cache.set(
-                key, (response.status_code, headers, response.content), settings.PAGE_CACHE_SECONDS
+            headers = tuple(
+                (name, value)
+                for name, value in response.headers.items()
+                if name.lower() not in PRIVATE_HEADERS
             )
-            response.headers["X-Page-Cache"] = "miss"
+            entry = (response.status_code, (*headers, HIT_HEADER), response.content)
+            try:
+                cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+            except Exception:  # noqa: BLE001 - the page is rendered; answer it anyway
+                logger.warning("Page cache unavailable; page not stored", exc_info=True)
+            else:
+                response.headers["X-Page-Cache"] = "miss"
         return response
 
     @staticmethod

@@ -109,6 +109,8 @@ TEMPLATES = [
 DATABASES = {
     "default": config.env_database("DATABASE_URL", f"sqlite:///{DATA_DIR / 'masthead.sqlite3'}")
 }
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    INSTALLED_APPS.append("django.contrib.postgres")  # Wagtail's PostgreSQL search index
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     DATABASES["default"].setdefault("TEST", {})["NAME"] = str(DATA_DIR / "test.sqlite3")

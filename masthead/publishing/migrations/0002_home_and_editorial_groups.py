@@ -15,7 +15,7 @@ PAGE_PERMS = {
     "Editor": ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"],
     "Administrator": [
         "add_page", "change_page", "publish_page", "lock_page", "unlock_page",
-        "delete_page",
+        "delete_page", "bulk_delete_page",
     ],
 }
 MODEL_PERMS = {

@@ -54,7 +54,7 @@ def article(
     title = title or f"Story number {n}"
     page = ArticlePage(
         title=title,
-        slug=f"story-{n}",
+        slug=fields.pop("slug", f"story-{n}"),
         standfirst=fields.pop("standfirst", f"What happened in story {n}."),
         lead_image=image(title=title) if with_image else None,
         lead_image_alt="A street at dusk",

@@ -1,0 +1,250 @@
+"""The demo publication running for real, and a browser to read it with.
+
+A pytest plugin. Tests that use it talk to a separate server process over HTTP, as a reader
+would, so they never touch the test database:
+
+``demo_site`` (session)
+    Builds the demo publication (``masthead demo --no-serve``) into a temporary data
+    directory and serves it with gunicorn on 127.0.0.1 and a free port. The database follows
+    the test run's own ``DATABASE_URL``: on PostgreSQL a fresh database
+    ``masthead_browser_<pid>`` is created on that server and dropped afterwards; otherwise an
+    SQLite file in the data directory.
+``browser`` (session)
+    Debian's Chromium driven by Playwright. A machine without it fails the tests that need
+    it: a browser test that silently skips would pass a broken page.
+
+Register it with ``pytest_plugins = ["masthead.core.tests.demo_server"]`` in a test module,
+or ``config.pluginmanager.import_plugin(...)`` from a conftest; either way there is one
+server and one browser per run.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+]
+POSTGRES_SCHEMES = {"postgres", "postgresql", "pgsql"}
+# Generous: these bound a wait for something that normally takes seconds, and are never
+# asserted as a speed.
+DEMO_BUILD_TIMEOUT = 600
+SERVER_START_TIMEOUT = 60
+SERVER_STOP_TIMEOUT = 15
+
+# The directory that holds the ``masthead`` package: subprocesses import it from there even
+# when the project is not installed.
+SOURCE_ROOT = Path(__file__).resolve().parents[3]
+
+
+@dataclass(frozen=True)
+class DemoSite:
+    base_url: str  # http://127.0.0.1:<port>, no trailing slash
+    data_dir: Path
+    env: dict[str, str]  # the environment the server runs with
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+
+# --- Database ---------------------------------------------------------------------------------
+
+
+def _libpq_url(url: str) -> str:
+    """``pgsql://`` is dj-database-url's spelling only; libpq knows ``postgresql://``."""
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(scheme="postgresql"))
+
+
+def _postgres_admin_connection(server_url: str):
+    import psycopg
+
+    # The maintenance database, as Django's own test runner uses; the database named in the
+    # URL when that one is not reachable.
+    try:
+        return psycopg.connect(_libpq_url(server_url), dbname="postgres", autocommit=True)
+    except psycopg.OperationalError:
+        return psycopg.connect(_libpq_url(server_url), autocommit=True)
+
+
+def _postgres_drop(server_url: str, name: str) -> None:
+    from psycopg import sql
+
+    with _postgres_admin_connection(server_url) as conn:
+        # FORCE (PostgreSQL 13+): a connection the server left behind must not keep it alive.
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+
+
+@contextmanager
+def _database(test_database_url: str, data_dir: Path) -> Iterator[str]:
+    """A ``DATABASE_URL`` for the demo: its own PostgreSQL database, or an SQLite file."""
+    parts = urlsplit(test_database_url)
+    if parts.scheme not in POSTGRES_SCHEMES:
+        yield f"sqlite:///{data_dir / 'masthead.sqlite3'}"
+        return
+    from psycopg import sql
+
+    name = f"masthead_browser_{os.getpid()}"
+    _postgres_drop(test_database_url, name)  # left over by a killed run with the same pid
+    with _postgres_admin_connection(test_database_url) as conn:
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        yield urlunsplit(parts._replace(path=f"/{name}"))
+    finally:
+        _postgres_drop(test_database_url, name)
+
+
+# --- Server -----------------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _log_tail(path: Path, lines: int = 60) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return "(no log)"
+
+
+def _build_demo(env: dict[str, str], log: Path) -> None:
+    with log.open("wb") as out:
+        try:
+            result = subprocess.run(
+                [sys.executable, "-m", "masthead.core.cli", "demo", "--no-serve"],
+                env=env,
+                cwd=SOURCE_ROOT,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                timeout=DEMO_BUILD_TIMEOUT,
+                check=False,
+            )
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"masthead demo --no-serve did not finish:\n{_log_tail(log)}")
+    if result.returncode != 0:
+        pytest.fail(
+            f"masthead demo --no-serve failed (exit {result.returncode}):\n{_log_tail(log)}"
+        )
+
+
+def _wait_until_answering(server: subprocess.Popen, base_url: str, log: Path) -> None:
+    deadline = time.monotonic() + SERVER_START_TIMEOUT
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            pytest.fail(f"gunicorn exited with {server.returncode}:\n{_log_tail(log)}")
+        try:
+            with urllib.request.urlopen(base_url + "/", timeout=5) as response:
+                response.read()
+                return
+        except urllib.error.HTTPError:
+            return  # it answers; what it answers is for the tests to judge
+        except OSError:
+            time.sleep(0.2)
+    pytest.fail(f"gunicorn did not answer on {base_url}:\n{_log_tail(log)}")
+
+
+def _stop(server: subprocess.Popen) -> None:
+    if server.poll() is not None:
+        return
+    server.terminate()
+    try:
+        server.wait(timeout=SERVER_STOP_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+
+
+@contextmanager
+def running_demo_site(data_dir: Path) -> Iterator[DemoSite]:
+    port = _free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    with _database(os.environ.get("DATABASE_URL", ""), data_dir) as database_url:
+        # The test process has its own MASTHEAD_DATA_DIR, DATABASE_URL and MASTHEAD_BASE_URL
+        # (see environment.py): each is replaced, never inherited.
+        env = {
+            **os.environ,
+            "MASTHEAD_DATA_DIR": str(data_dir),
+            "DATABASE_URL": database_url,
+            "MASTHEAD_BASE_URL": base_url,
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "DEBUG": "false",  # the production error pages and hashed static names
+        }
+        _build_demo(env, data_dir / "demo.log")
+        server_log = data_dir / "gunicorn.log"
+        with server_log.open("wb") as out:
+            server = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "masthead.core.wsgi:application",
+                    "--bind",
+                    f"127.0.0.1:{port}",
+                    "--workers",
+                    "2",
+                ],
+                env=env,
+                cwd=SOURCE_ROOT,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+            )
+        try:
+            _wait_until_answering(server, base_url, server_log)
+            yield DemoSite(base_url=base_url, data_dir=data_dir, env=env)
+        finally:
+            _stop(server)
+
+
+# --- Fixtures ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoSite]:
+    with running_demo_site(tmp_path_factory.mktemp("demo-site")) as site:
+        yield site
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.fail(
+            f"Browser tests need Debian's Chromium at {CHROMIUM} (apt-get install chromium); "
+            "it is missing or not executable.",
+            pytrace=False,
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
