@@ -42,6 +42,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 INSTALLED_APPS = [
     "masthead.core",
     "masthead.publishing",
+    "masthead.newsletters",
+    "masthead.supporters",
+    "masthead.payments",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
@@ -247,3 +250,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": config.env_str("LOG_LEVEL", "INFO").upper()},
     "loggers": {"django.request": {"level": "ERROR"}},
 }
+
+# --- Newsletters (issue 3) -------------------------------------------------------------------
+
+# --- Reader revenue: supporters and payments (issue 4) ---------------------------------------

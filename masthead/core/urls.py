@@ -12,6 +12,9 @@ from masthead.publishing import feeds, sitemaps, views
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("newsletter/", include("masthead.newsletters.urls")),
+    path("support/", include("masthead.supporters.urls")),
+    path("payments/", include("masthead.payments.urls")),
     path("robots.txt", views.robots_txt),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps.sitemaps()}, name="sitemap"),
     path("news-sitemap.xml", sitemaps.news_sitemap),
