@@ -77,6 +77,12 @@ class HomePage(Page):
     max_count = 1
     template = "publishing/home_page.html"
 
+    def serve(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        # The front page is not paginated; older stories live in the archive.
+        if "page" in request.GET:
+            return redirect_query_page(request, "/archive/")
+        return super().serve(request, *args, **kwargs)
+
     def get_context(self, request: HttpRequest, *args, **kwargs) -> dict:
         from masthead.publishing import selectors
 

@@ -65,7 +65,7 @@ def test_listings_paginate_by_path(client, world_with_articles, path_of):
 )
 def test_malformed_page_numbers_get_404_not_500(client, world_with_articles, query):
     world, _, _ = world_with_articles
-    for base in (world.url, "/archive/", "/tags/energy/"):
+    for base in ("/", world.url, "/archive/", "/tags/energy/"):
         response = client.get(f"{base}?{query}", follow=True)
         assert response.status_code == 404, (base, query)
         assert "We could not find that page" in response.content.decode()
@@ -93,3 +93,8 @@ def test_tag_with_only_drafts_is_not_listed(client):
 
 def test_listings_refuse_writes(client, world_with_articles):
     assert client.post("/archive/").status_code == 405
+
+
+def test_front_page_number_leads_to_the_archive(client, world_with_articles):
+    response = client.get("/", {"page": "2"})
+    assert response.status_code == 301 and response["Location"] == "/archive/page/2/"
