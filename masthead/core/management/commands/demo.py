@@ -62,6 +62,8 @@ class Command(BaseCommand):
                     str(workers),
                     "--access-logfile",
                     "-",
+                    # Gunicorn's control socket has one fixed path: two servers would collide.
+                    "--no-control-socket",
                 ],
                 env=env,
             ),
