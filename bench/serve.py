@@ -34,6 +34,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -60,6 +61,7 @@ class WrkResult:
     requests_per_s: float
     p50_ms: float
     p99_ms: float
+    cpu_us_per_request: float | None = None
     bad_status: int = 0
     socket_errors: dict[str, int] = field(default_factory=dict)
 
@@ -132,7 +134,7 @@ def run_wrk(
         f"--threads={min(threads, connections)}",
         f"--connections={connections}",
         f"--duration={seconds}s",
-        "--timeout=5s",
+        "--timeout=10s",
         "--latency",
     ]
     if close:
@@ -284,6 +286,8 @@ class Server:
             try:
                 with urllib.request.urlopen(self.base + path, timeout=5):  # noqa: S310
                     return
+            except urllib.error.HTTPError:
+                return  # it answers; measure() says what is wrong with the answer
             except (urllib.error.URLError, OSError):
                 time.sleep(0.2)
         raise BenchError(f"gunicorn did not answer within {timeout:.0f} s:\n{self.log_tail()}")
@@ -295,6 +299,24 @@ class Server:
         except urllib.error.HTTPError as exc:
             return exc.code, dict(exc.headers), exc.read()
 
+    def cpu_seconds(self) -> float | None:
+        """CPU time used so far by the master and its workers (Linux /proc), else None.
+
+        Unlike requests/s it barely moves when other programs compete for the cores, so it
+        is the figure to compare two versions of the code on a busy machine.
+        """
+        total, found = 0, False
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except (OSError, IndexError):
+                continue
+            pid, ppid = int(stat.parent.name), int(fields[1])
+            if self.process.pid in (pid, ppid):
+                total += int(fields[11]) + int(fields[12])  # utime + stime, in clock ticks
+                found = True
+        return total / os.sysconf("SC_CLK_TCK") if found else None
+
     def log_tail(self) -> str:
         try:
             return self.log.read_text(errors="replace")[-3000:]
@@ -302,18 +324,29 @@ class Server:
             return "(no log)"
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=5)
-        # Workers left behind by a master that died first.
+        """SIGTERM to the master, which stops its workers; SIGKILL to the group if it hangs."""
+        if self.process.poll() is not None:
+            return
         with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGKILL)
+            os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=5)
+
+
+@contextlib.contextmanager
+def running(
+    config: ServerConfig, data_dir: Path, log_dir: Path, ready_path: str, **env: str
+) -> Iterator[Server]:
+    server = Server(config, data_dir, log_dir, **env)
+    try:
+        server.wait_ready(ready_path)
+        yield server
+    finally:
+        server.stop()
 
 
 # --- The rows --------------------------------------------------------------------------------
@@ -336,9 +369,9 @@ def measure(
     *,
     expect_cache: str | None,
 ) -> WrkResult:
-    status, headers, body = server.get(path)
+    status = server.get(path)[0]
     if status != 200:
-        raise BenchError(f"{path} answered {status}:\n{body[:500]!r}\n{server.log_tail()}")
+        raise BenchError(f"{path} answered {status}, not 200\n{server.log_tail()}")
     # Warm the workers (imports, templates, the page cache) before measuring.
     run_wrk(
         wrk,
@@ -351,6 +384,7 @@ def measure(
     seen = server.get(path)[1].get("X-Page-Cache")
     if seen != expect_cache:
         raise BenchError(f"{path}: expected X-Page-Cache {expect_cache!r}, got {seen!r}")
+    cpu_before = server.cpu_seconds()
     result = run_wrk(
         wrk,
         server.base + path,
@@ -361,11 +395,19 @@ def measure(
     )
     if result.problems:
         raise BenchError(f"{path}: " + "; ".join(result.problems) + f"\n{server.log_tail()}")
+    cpu_after = server.cpu_seconds()
+    if cpu_before is not None and cpu_after is not None:
+        result.cpu_us_per_request = (cpu_after - cpu_before) / result.requests * 1e6
     return result
 
 
 def run_rows(
-    args: argparse.Namespace, wrk: str, config: ServerConfig, data_dir: Path, paths: dict
+    args: argparse.Namespace,
+    wrk: str,
+    config: ServerConfig,
+    data_dir: Path,
+    log_dir: Path,
+    paths: dict,
 ) -> list[Row]:
     article, static = paths["article"], paths["static"]
     name = config.describe()
@@ -378,16 +420,7 @@ def run_rows(
     static_row, cold_row, warm_row, redis_row = rows
 
     def serve(**env: str) -> contextlib.AbstractContextManager[Server]:
-        @contextlib.contextmanager
-        def running():
-            server = Server(config, data_dir, data_dir, **env)
-            try:
-                server.wait_ready(article)
-                yield server
-            finally:
-                server.stop()
-
-        return running()
+        return running(config, data_dir, log_dir, article, **env)
 
     print(f"\n[{name}] cold: page cache off…", flush=True)
     with serve(MASTHEAD_PAGE_CACHE="false") as server:
@@ -410,7 +443,10 @@ def run_rows(
 
 def print_table(rows: list[Row], target: int) -> None:
     cold = {r.server: r.result for r in rows if r.label.startswith("cold") and r.result}
-    head = f"{'':<30} {'server':<12} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'× cold':>8}"
+    head = (
+        f"{'':<30} {'server':<12} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} "
+        f"{'CPU µs/req':>11} {'× cold':>8}"
+    )
     print("\n" + head)
     print("-" * len(head))
     for row in rows:
@@ -420,9 +456,10 @@ def print_table(rows: list[Row], target: int) -> None:
         r = row.result
         base = cold.get(row.server)
         ratio = f"{r.requests_per_s / base.requests_per_s:.1f}" if base else ""
+        cpu = f"{r.cpu_us_per_request:,.0f}" if r.cpu_us_per_request is not None else "?"
         line = (
             f"{row.label:<30} {row.server:<12} {r.requests_per_s:>9,.0f} "
-            f"{r.p50_ms:>8.2f} {r.p99_ms:>8.2f} {ratio:>8}"
+            f"{r.p50_ms:>8.2f} {r.p99_ms:>8.2f} {cpu:>11} {ratio:>8}"
         )
         if row.is_warm:
             verdict = "PASS" if r.requests_per_s >= target else "BELOW TARGET"
@@ -468,14 +505,18 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
+def _interrupt(*_) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     # A polite stop (SIGTERM) unwinds like Ctrl-C, so every server is stopped on the way out.
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
-    temporary = args.data_dir is None
-    data_dir = (
-        Path(tempfile.mkdtemp(prefix="masthead-bench-")) if temporary else args.data_dir.resolve()
-    )
+    signal.signal(signal.SIGTERM, _interrupt)
+    load_before = os.getloadavg()[0]
+    # Server logs (and the demo, unless --data-dir is given) go to a directory removed at the end.
+    work_dir = Path(tempfile.mkdtemp(prefix="masthead-bench-"))
+    data_dir = args.data_dir.resolve() if args.data_dir else work_dir / "data"
     try:
         try:
             import gunicorn
@@ -493,7 +534,7 @@ def main(argv: list[str] | None = None) -> int:
         rows = []
         for worker_class in classes:
             config = ServerConfig(args.workers, worker_class, args.threads, args.keep_alive)
-            rows += run_rows(args, wrk, config, data_dir, paths)
+            rows += run_rows(args, wrk, config, data_dir, work_dir, paths)
 
         print(
             f"\nMasthead serve bench, {dt.date.today().isoformat()}, {os.cpu_count()} cores, "
@@ -501,17 +542,20 @@ def main(argv: list[str] | None = None) -> int:
             f"{args.duration} s{' (Connection: close)' if args.no_keepalive else ''}"
         )
         print(f"page: {paths['article']}   static file: {paths['static']}")
+        print(
+            f"load average (1 min) before the run: {load_before:.2f}; anything else running "
+            "on the machine lowers every figure"
+        )
         print_table(rows, args.target)
         return 0
-    except BenchError as exc:
+    except (BenchError, subprocess.SubprocessError, OSError) as exc:
         print(f"\nbench/serve.py: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("\nInterrupted; servers stopped.", file=sys.stderr)
         return 130
     finally:
-        if temporary:
-            shutil.rmtree(data_dir, ignore_errors=True)
+        shutil.rmtree(work_dir, ignore_errors=True)
 
 
 if __name__ == "__main__":

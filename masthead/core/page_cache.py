@@ -8,14 +8,17 @@ or setting shown on pages, moves the generation on and every older entry is neve
 (and expires by itself). Kept in files under the data directory by default, shared by every
 process on the machine; in Redis when ``REDIS_URL`` is set.
 
-A hit costs one cache read: each process keeps the generation number it last read for
-``GENERATION_TTL`` seconds instead of asking the cache for it on every request.
+A hit costs one cache read and one ``stat``: each process keeps the generation number it
+last read and asks the cache again only when the machine's stamp file says it moved, or
+after ``GENERATION_TTL`` seconds (for processes on other machines sharing Redis).
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
+import os
 import time
 
 from django.conf import settings
@@ -26,9 +29,11 @@ from django.http import HttpRequest, HttpResponse
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "page-cache:generation"
-# How long a process answers from the generation it last read. This is the worst-case
-# staleness: once an invalidation has committed, another web process may go on answering the
-# previous version of a page for up to this long (the process that invalidated stops at once).
+# Worst-case staleness. Every invalidation also stamps a file in the data directory; a process
+# on the same machine sees the stamp on its next request and rereads the generation, so it
+# stops answering old pages at once. A process on another machine (web servers sharing Redis,
+# each with its own data directory) rereads the generation at least this often, so it may go
+# on answering the previous version of a page for up to this long after the commit.
 GENERATION_TTL = 1.0
 # Bumped when the stored entry's shape changes, so entries of the old shape are never read.
 ENTRY_FORMAT = 2
@@ -38,8 +43,40 @@ UNCACHED_PREFIXES = ("/admin/", "/django-admin/", "/documents/", "/api/", "/stat
 PRIVATE_HEADERS = frozenset({"set-cookie", "vary"})
 HIT_HEADER = ("X-Page-Cache", "hit")
 
-# (time.monotonic() when read, generation). Replaced whole, so threads need no lock.
-_generation_seen: tuple[float, int] | None = None
+# (stamp, time.monotonic(), generation) when last read. Replaced whole: threads need no lock.
+_generation_seen: tuple[int, float, int] | None = None
+
+
+@functools.cache
+def _stamp_path() -> str:
+    return os.path.join(settings.DATA_DIR, "page-cache-generation")
+
+
+def _stamp() -> int:
+    try:
+        return os.stat(_stamp_path()).st_mtime_ns
+    except OSError:
+        return 0
+
+
+def _stamp_touch() -> None:
+    # An explicit nanosecond time, not the file system's coarse clock: two invalidations in
+    # quick succession must leave two different stamps.
+    path, now = _stamp_path(), time.time_ns()
+    try:
+        try:
+            os.utime(path, ns=(now, now))
+        except FileNotFoundError:
+            with open(path, "a"):
+                pass
+            os.utime(path, ns=(now, now))
+    except OSError:
+        logger.warning(
+            "Cannot stamp %s; other processes see the new generation within %s s",
+            path,
+            GENERATION_TTL,
+            exc_info=True,
+        )
 
 
 def _fresh_generation() -> int:
@@ -51,16 +88,17 @@ def _fresh_generation() -> int:
 
 def current_generation() -> int:
     global _generation_seen
-    seen, now = _generation_seen, time.monotonic()
-    if seen is not None and now - seen[0] < GENERATION_TTL:
-        return seen[1]
+    # The stamp is read before the generation: a bump in between is then noticed next time.
+    seen, stamp, now = _generation_seen, _stamp(), time.monotonic()
+    if seen is not None and seen[0] == stamp and now - seen[1] < GENERATION_TTL:
+        return seen[2]
     generation = cache.get(GENERATION_KEY)
     if generation is None:
         cache.add(GENERATION_KEY, _fresh_generation(), timeout=None)
         generation = cache.get(GENERATION_KEY)
         if generation is None:  # the cache keeps nothing: never match an older entry
             return _fresh_generation()
-    _generation_seen = (now, generation)
+    _generation_seen = (stamp, now, generation)
     return generation
 
 
@@ -68,9 +106,13 @@ def _bump_generation() -> None:
     global _generation_seen
     try:
         cache.incr(GENERATION_KEY)
+        # Django's file cache implements incr as get and set, and the set gives the key the
+        # default timeout (300 s): keep the counter for good.
+        cache.touch(GENERATION_KEY, timeout=None)
     except ValueError:
         cache.add(GENERATION_KEY, _fresh_generation(), timeout=None)
     _generation_seen = None
+    _stamp_touch()
 
 
 def invalidate(**_kwargs) -> None:

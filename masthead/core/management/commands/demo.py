@@ -64,6 +64,11 @@ class Command(BaseCommand):
                     "-",
                     # Gunicorn's control socket has one fixed path: two servers would collide.
                     "--no-control-socket",
+                    # Threads keep connections alive; bench/serve.py measures the difference.
+                    "--worker-class",
+                    "gthread",
+                    "--threads",
+                    "4",
                 ],
                 env=env,
             ),
