@@ -184,3 +184,147 @@ def secret_key(name: str, data_dir: Path) -> str:
         except FileExistsError:
             pass
     return path.read_text(encoding="ascii").strip()
+
+
+def env_url(name: str, default: str) -> str:
+    """An http(s) URL such as ``https://js.stripe.com/v3/`` (a path is allowed)."""
+    raw = env_str(name, default)
+    parts = urlsplit(raw)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise ConfigError(name, f"expected an http(s) URL, got {raw!r}")
+    try:
+        parts.port  # noqa: B018 - raises on a malformed port
+    except ValueError:
+        raise ConfigError(name, f"has a malformed port: {raw!r}") from None
+    return raw
+
+
+def env_choice(name: str, default: str, choices: list[str]) -> str:
+    raw = env_str(name, default)
+    if raw not in choices:
+        raise ConfigError(name, f"expected one of {', '.join(choices)}, got {raw!r}")
+    return raw
+
+
+def public_origins(name: str, base_url: str) -> list[str]:
+    """The origins public forms accept posts from: the canonical origin, then those listed in
+    the variable (mirrors, an onion address), comma-separated, each validated as an origin."""
+    origins = [base_url.rstrip("/")]
+    for item in env_list(name, []):
+        parts = urlsplit(item.rstrip("/"))
+        if parts.scheme not in {"http", "https"} or not parts.hostname:
+            raise ConfigError(
+                name, f"expected origins like https://mirror.example.org, got {item!r}"
+            )
+        if parts.path or parts.query or parts.fragment:
+            raise ConfigError(name, f"each entry must be an origin without a path, got {item!r}")
+        try:
+            parts.port  # noqa: B018 - raises on a malformed port
+        except ValueError:
+            raise ConfigError(name, f"has a malformed port: {item!r}") from None
+        origin = f"{parts.scheme}://{parts.netloc}".lower()
+        if origin not in origins:
+            origins.append(origin)
+    return origins
+
+
+def env_origin_list(name: str, default: list[str]) -> list[str]:
+    """Space- or comma-separated origins (``https://a.example https://b.example``), in order."""
+    raw = env_str(name)
+    if not raw:
+        return list(default)
+    origins = []
+    for item in raw.replace(",", " ").split():
+        parts = urlsplit(item.rstrip("/"))
+        if parts.scheme not in {"http", "https"} or not parts.hostname:
+            raise ConfigError(name, f"expected origins like https://api.example.org, got {item!r}")
+        if parts.path or parts.query or parts.fragment:
+            raise ConfigError(name, f"each entry must be an origin without a path, got {item!r}")
+        origins.append(item.rstrip("/"))
+    return list(dict.fromkeys(origins))
+
+
+def env_directory(name: str) -> Path | None:
+    """An absolute directory path, or None when the variable is unset. Created if missing."""
+    raw = env_str(name)
+    if not raw:
+        return None
+    path = Path(raw).expanduser().resolve()
+    if path.exists() and not path.is_dir():
+        raise ConfigError(name, f"{raw!r} exists and is not a directory")
+    return path
+
+
+# --- Helpers added for newsletters (issue 3) ------------------------------------------------
+
+ANYMAIL_ESPS = {
+    "amazon_ses",
+    "brevo",
+    "mailersend",
+    "mailgun",
+    "mailjet",
+    "mailtrap",
+    "mandrill",
+    "postal",
+    "postmark",
+    "resend",
+    "scaleway",
+    "sendgrid",
+    "sparkpost",
+    "unisender_go",
+}
+
+
+def env_float(name: str, default: float, *, minimum: float = 0.0) -> float:
+    raw = env_str(name)
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(name, f"expected a number, got {raw!r}") from None
+    if value != value or value < minimum:  # NaN or too small
+        raise ConfigError(name, f"must be a number of at least {minimum}, got {raw!r}")
+    return value
+
+
+def env_mailer(name: str, default: str) -> dict | None:
+    """Like ``env_email``, plus ``anymail://<esp>`` for an email service provider through
+    django-anymail (its credentials come from ``ANYMAIL_*`` variables). None when unset."""
+    raw = env_str(name, default)
+    if not raw:
+        return None
+    parts = urlsplit(raw)
+    if parts.scheme == "anymail":
+        esp = (parts.hostname or parts.path.strip("/")).lower()
+        if esp not in ANYMAIL_ESPS:
+            raise ConfigError(
+                name, f"unknown provider {esp!r}; one of: {', '.join(sorted(ANYMAIL_ESPS))}"
+            )
+        return {"BACKEND": f"anymail.backends.{esp}.EmailBackend"}
+    return env_email(name, raw)
+
+
+def env_prefixed(prefix: str) -> dict[str, str]:
+    """Every variable starting with ``prefix``, keyed by the rest of its name."""
+    return {
+        key[len(prefix) :]: value.strip()
+        for key, value in os.environ.items()
+        if key.startswith(prefix) and len(key) > len(prefix) and value.strip()
+    }
+
+
+def env_pem(name: str) -> bytes:
+    """A PEM private key given inline or as a path to a file; empty when unset."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return b""
+    if not raw.startswith("-----BEGIN"):
+        path = Path(raw)
+        if not path.is_file():
+            raise ConfigError(name, f"expected a PEM key or a path to one; no file at {raw!r}")
+        raw = path.read_text(encoding="ascii", errors="replace").strip()
+    raw = raw.replace("\\n", "\n")
+    if "PRIVATE KEY-----" not in raw:
+        raise ConfigError(name, "expected a PEM private key (-----BEGIN … PRIVATE KEY-----)")
+    return raw.encode("ascii")

@@ -44,7 +44,9 @@ INSTALLED_APPS = [
     "masthead.publishing",
     "masthead.newsletters",
     "masthead.supporters",
+    "masthead.appeals",
     "masthead.payments",
+    "masthead.distribution",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
@@ -253,4 +255,118 @@ LOGGING = {
 
 # --- Newsletters (issue 3) -------------------------------------------------------------------
 
+# Editions go through their own mailer (an ESP for bulk, say, while confirmations use SMTP);
+# by default the same one as everything else.
+MAILERS["newsletters"] = config.env_mailer("MASTHEAD_NEWSLETTER_EMAIL_URL", "") or dict(
+    MAILERS["default"]
+)
+NEWSLETTER_MAILER = "newsletters"
+# django-anymail: ANYMAIL_POSTMARK_SERVER_TOKEN=… becomes ANYMAIL["POSTMARK_SERVER_TOKEN"].
+ANYMAIL = config.env_prefixed("ANYMAIL_")
+# The send engine, per worker process: messages per second (0 = as fast as the server takes
+# them) over this many SMTP connections; how many tasks share one send.
+NEWSLETTER_RATE = config.env_float("MASTHEAD_NEWSLETTER_RATE", 0.0)
+NEWSLETTER_CONCURRENCY = config.env_int("MASTHEAD_NEWSLETTER_CONCURRENCY", 4, minimum=1)
+NEWSLETTER_SEND_TASKS = config.env_int("MASTHEAD_NEWSLETTER_SEND_TASKS", 1, minimum=1)
+NEWSLETTER_BATCH = 200
+NEWSLETTER_LEASE_SECONDS = config.env_int("MASTHEAD_NEWSLETTER_LEASE_SECONDS", 120, minimum=10)
+NEWSLETTER_RETRY_DELAYS = [60, 300, 1800, 7200, 21600]  # seconds; then the address fails
+NEWSLETTER_CONFIRM_MAX_AGE = 7 * 24 * 3600
+NEWSLETTER_CONFIRM_INTERVAL = 3600  # at most one confirmation email per address per hour
+NEWSLETTER_SIGNUP_RATE = (config.env_int("MASTHEAD_SIGNUP_RATE_LIMIT", 10, minimum=1), 600)
+NEWSLETTER_UNSUBSCRIBE_MAILTO = config.env_str("MASTHEAD_NEWSLETTER_UNSUBSCRIBE_MAILTO")
+# The site's origins (main, mirrors, onion): public forms accept POSTs from these only.
+PUBLIC_ORIGINS = config.public_origins("MASTHEAD_PUBLIC_ORIGINS", BASE_URL)
+_dkim_key = config.env_pem("MASTHEAD_DKIM_PRIVATE_KEY")
+_dkim_selector = config.env_str("MASTHEAD_DKIM_SELECTOR")
+_dkim_domain = config.env_str("MASTHEAD_DKIM_DOMAIN")
+if bool(_dkim_key) != bool(_dkim_selector):
+    raise config.ConfigError(
+        "MASTHEAD_DKIM_SELECTOR" if _dkim_key else "MASTHEAD_DKIM_PRIVATE_KEY",
+        "DKIM needs both MASTHEAD_DKIM_PRIVATE_KEY and MASTHEAD_DKIM_SELECTOR",
+    )
+NEWSLETTER_DKIM = (
+    {
+        "private_key": _dkim_key,
+        "selector": _dkim_selector,
+        "domain": _dkim_domain or DEFAULT_FROM_EMAIL.rpartition("@")[2],
+    }
+    if _dkim_key
+    else None
+)
+if (
+    NEWSLETTER_DKIM
+    and MAILERS["default"]["BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+):
+    # Confirmation and test emails are signed too.
+    MAILERS["default"]["BACKEND"] = "masthead.newsletters.email.dkim_backend.DkimSmtpBackend"
+
 # --- Reader revenue: supporters and payments (issue 4) ---------------------------------------
+# Payment providers, as dotted paths to PaymentProvider classes, in the order readers see them
+# (the first is preselected). Each is offered only when it is configured (Stripe: keys; the test
+# provider: only while editors have test mode on; offline methods: instructions set by editors).
+# Adding one = one new package listed here.
+PAYMENT_PROVIDERS = config.env_list(
+    "MASTHEAD_PAYMENT_PROVIDERS",
+    [
+        "masthead.payments.stripe.StripeProvider",
+        "masthead.payments.test.TestProvider",
+        "masthead.payments.offline.BankTransferProvider",
+        "masthead.payments.offline.CryptoProvider",
+    ],
+)
+# Stripe: keys only from the environment. Test keys (sk_test_…) label every screen TEST MODE.
+STRIPE_SECRET_KEY = config.env_str("STRIPE_SECRET_KEY")
+STRIPE_PUBLISHABLE_KEY = config.env_str("STRIPE_PUBLISHABLE_KEY")
+STRIPE_WEBHOOK_SECRET = config.env_str("STRIPE_WEBHOOK_SECRET")
+if STRIPE_SECRET_KEY and not STRIPE_SECRET_KEY.startswith(("sk_", "rk_")):
+    raise config.ConfigError("STRIPE_SECRET_KEY", "expected a key starting with sk_ or rk_")
+if STRIPE_SECRET_KEY and not (STRIPE_PUBLISHABLE_KEY and STRIPE_WEBHOOK_SECRET):
+    raise config.ConfigError(
+        "STRIPE_WEBHOOK_SECRET" if STRIPE_PUBLISHABLE_KEY else "STRIPE_PUBLISHABLE_KEY",
+        "needed too when STRIPE_SECRET_KEY is set (card payments and renewals rely on it)",
+    )
+# Where the Stripe API and Stripe.js live: the tests point both at localstripe.
+STRIPE_API_BASE = config.env_origin("STRIPE_API_BASE", "https://api.stripe.com")
+STRIPE_JS_URL = config.env_url("STRIPE_JS_URL", "https://js.stripe.com/v3/")
+# How Stripe bills a changed amount mid-period; empty sends nothing (Stripe's default).
+STRIPE_PRORATION_BEHAVIOR = config.env_choice(
+    "STRIPE_PRORATION_BEHAVIOR", "none", ["none", "create_prorations", "always_invoice", ""]
+)
+# The public forms (contributions, reminders, sign-in links) accept posts only from
+# PUBLIC_ORIGINS, set once above (newsletters section) from MASTHEAD_PUBLIC_ORIGINS.
+# The request header in which a CDN names the reader's country (two letters), for the
+# per-country notices editors set on the support page. Empty: no notices are shown.
+SUPPORT_COUNTRY_HEADER = config.env_str("MASTHEAD_COUNTRY_HEADER", "CF-IPCountry")
+# Per client (a keyed hash, never the address) and hour: public form posts, and payment
+# attempts (card-testing protection). Blocked attempts are counted in the admin.
+SUPPORT_FORM_POSTS_PER_HOUR = config.env_int("MASTHEAD_SUPPORT_FORM_POSTS_PER_HOUR", 60, minimum=1)
+PAYMENT_ATTEMPTS_PER_HOUR = config.env_int("MASTHEAD_PAYMENT_ATTEMPTS_PER_HOUR", 10, minimum=1)
+# Days before an annual renewal that the supporter gets a notice.
+SUPPORT_RENEWAL_NOTICE_DAYS = config.env_int("MASTHEAD_RENEWAL_NOTICE_DAYS", 14, minimum=1)
+
+# --- Appeals (issue 5) -----------------------------------------------------------------------
+
+# How long browsers and CDNs may keep /appeals/active.json. Edits reach readers within this.
+APPEALS_FILE_MAX_AGE = config.env_int("MASTHEAD_APPEALS_FILE_MAX_AGE", 300, minimum=0)
+# Counter events (views, clicks…) accepted per client and window; keyed by a salted hash.
+APPEALS_COUNT_LIMIT = config.env_int("MASTHEAD_APPEALS_COUNT_LIMIT", 300, minimum=1)
+APPEALS_COUNT_WINDOW = config.env_int("MASTHEAD_APPEALS_COUNT_WINDOW", 600, minimum=1)
+# Days that "Remind me later" hides appeals in the browser that asked.
+APPEALS_SNOOZE_DAYS = config.env_int("MASTHEAD_APPEALS_SNOOZE_DAYS", 30, minimum=1)
+
+# --- Distribution: static output, mirrors, onion (issue 6) ---
+
+# Where `masthead build` writes the site and where publishing keeps it up to date. Unset: no
+# static output is maintained (the app still serves every page itself).
+STATIC_OUTPUT_DIR = config.env_directory("MASTHEAD_STATIC_OUT")
+# Optional second copy with relative links, for sub-paths, file:// and offline bundles.
+STATIC_PORTABLE_OUTPUT_DIR = config.env_directory("MASTHEAD_STATIC_PORTABLE_OUT")
+# Where the dynamic features (newsletter signup, contributions, reminders) are reachable from
+# static copies, tried in order. The canonical origin by default.
+API_ORIGINS = config.env_origin_list("MASTHEAD_API_ORIGINS", [BASE_URL])
+# Pages may post to, and probe, those origins.
+for _directive in ("form-action", "connect-src"):
+    SECURE_CSP[_directive] = [*SECURE_CSP[_directive], *(o for o in API_ORIGINS if o != BASE_URL)]
+# Parallel render processes for `masthead build` (default: one per core).
+STATIC_BUILD_JOBS = config.env_int("MASTHEAD_STATIC_BUILD_JOBS", 0, minimum=0)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("newsletter/", include("masthead.newsletters.urls")),
     path("support/", include("masthead.supporters.urls")),
     path("payments/", include("masthead.payments.urls")),
+    path("appeals/", include("masthead.appeals.urls")),
     path("robots.txt", views.robots_txt),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps.sitemaps()}, name="sitemap"),
     path("news-sitemap.xml", sitemaps.news_sitemap),
@@ -34,5 +35,6 @@ urlpatterns = [
         cache_control(max_age=86400, public=True)(serve_file),
         {"document_root": settings.MEDIA_ROOT},
     ),
+    path("", include("masthead.distribution.urls")),  # search, mirrors.json
     path("", include(wagtail_urls)),
 ]

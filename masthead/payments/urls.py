@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from masthead.payments.webhooks import ProviderWebhookView
 
 app_name = "payments"
-urlpatterns: list = []
+urlpatterns = [
+    path("webhooks/<slug:provider_name>/", ProviderWebhookView.as_view(), name="webhook"),
+]

@@ -186,6 +186,28 @@ def demo_publication_load(*, progress: Callable[[str], None] = lambda _msg: None
     for slug, title, blocks in _info_pages():
         page = home.add_child(instance=InfoPage(title=title, slug=slug, body=_body_blocks(blocks)))
         _publish_at(page, now - timedelta(days=400))
+
+    # --- Newsletters (issue 3): the Friday edition (one sent) and breaking news, a few
+    # readers. Owned by masthead.newsletters; /newsletter/ is its page.
+    from masthead.newsletters.demo import demo_newsletters_load
+
+    progress("newsletters")
+    demo_newsletters_load(now=now, sender_email=publication.contact_email)
+
+    # --- Reader revenue (issue 4): test mode with the test provider, offline methods, a year
+    # of past contributions for the revenue charts. Owned by masthead.supporters; /support/
+    # is its page.
+    from masthead.supporters.demo import demo_reader_revenue_load
+
+    progress("reader revenue")
+    demo_reader_revenue_load(now=now)
+
+    # --- Appeals (issue 5): an after-article appeal with two variants, a thank-you banner
+    # for supporters and a dialog example. Owned by masthead.appeals.
+    from masthead.appeals.demo import demo_appeals_load
+
+    progress("appeals")
+    demo_appeals_load()
     return True
 
 
@@ -193,25 +215,4 @@ def _info_pages() -> list[tuple[str, str, list]]:
     return [
         ("about", "About us", content.ABOUT_PAGE),
         ("privacy", "Privacy policy", content.PRIVACY_POLICY),
-        (
-            "newsletter",
-            "Our weekly newsletter",
-            [
-                ("paragraph", content.PUBLICATION["newsletter_pitch"]),
-                (
-                    "paragraph",
-                    "Every Friday our editors pick the week's most important stories. "
-                    "Email reaches readers even where our website is blocked.",
-                ),
-            ],
-        ),
-        (
-            "support",
-            "Support our journalism",
-            [("paragraph", p) for p in content.PUBLICATION["appeal_text"]]
-            + [
-                ("heading", "Remind me later"),
-                ("paragraph", "Not ready to support today? We can remind you by email next month."),
-            ],
-        ),
     ]

@@ -133,6 +133,14 @@ def _log_tail(path: Path, lines: int = 60) -> str:
         return "(no log)"
 
 
+def _gunicorn_options() -> list[str]:
+    from gunicorn.config import Config
+
+    # Gunicorn 25+ opens a control socket at one fixed path in the home directory; a test
+    # server must not take it from (or give it up under) a demo running beside it.
+    return ["--no-control-socket"] if "control_socket_disable" in Config().settings else []
+
+
 def _build_demo(env: dict[str, str], log: Path) -> None:
     with log.open("wb") as out:
         try:
@@ -209,6 +217,7 @@ def running_demo_site(data_dir: Path) -> Iterator[DemoSite]:
                     f"127.0.0.1:{port}",
                     "--workers",
                     "2",
+                    *_gunicorn_options(),
                 ],
                 env=env,
                 cwd=SOURCE_ROOT,

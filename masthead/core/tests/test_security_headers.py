@@ -38,7 +38,7 @@ def test_public_pages_have_no_inline_script(client):
 
     story = factories.article(parent=factories.section())
     html = client.get(story.url).content.decode()
-    for attrs, body in re.findall(r"<script([^>]*)>(.*?)</script>", html, re.S):
+    for attrs, _body in re.findall(r"<script([^>]*)>(.*?)</script>", html, re.S):
         assert 'src="' in attrs or 'type="application/ld+json"' in attrs, attrs
     assert not re.search(r"\son[a-z]+=\"", html)  # no inline event handlers
     assert "style=" not in html

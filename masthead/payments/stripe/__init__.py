@@ -1,0 +1,5 @@
+"""Card payments through Stripe."""
+
+from masthead.payments.stripe.provider import StripeProvider
+
+__all__ = ["StripeProvider"]

@@ -67,7 +67,9 @@ def social_meta(context, page) -> str:
         ("name", "twitter:title", page.title if is_article else publication.name),
         ("name", "twitter:description", description),
     ]
-    image_url = _image_url(image, "fill-1200x630|format-jpeg" if is_article else "max-1200x630|format-png")
+    image_url = _image_url(
+        image, "fill-1200x630|format-jpeg" if is_article else "max-1200x630|format-png"
+    )
     if image_url:
         tags += [("property", "og:image", image_url), ("name", "twitter:image", image_url)]
         if is_article and page.lead_image_alt:

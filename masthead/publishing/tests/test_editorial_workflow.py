@@ -26,7 +26,9 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def _user(username: str, group: str):
-    user = get_user_model().objects.create_user(username, f"{username}@example.org", "pw-for-tests-only")
+    user = get_user_model().objects.create_user(
+        username, f"{username}@example.org", "pw-for-tests-only"
+    )
     user.groups.add(Group.objects.get(name=group))
     return user
 
@@ -83,7 +85,11 @@ def test_contributor_submits_editor_approves_and_the_schedule_fires(client):
     )
     data.update(
         nested_form_data(
-            {"body": streamfield([("paragraph", rich_text("<p>The three were released on Monday.</p>"))])}
+            {
+                "body": streamfield(
+                    [("paragraph", rich_text("<p>The three were released on Monday.</p>"))]
+                )
+            }
         )
     )
     response = client.post(add_url, data)
@@ -108,7 +114,9 @@ def test_contributor_submits_editor_approves_and_the_schedule_fires(client):
     task_state.refresh_from_db()
     assert task_state.status == "approved"
     assert not story.live
-    assert Revision.objects.filter(object_id=str(story.pk), approved_go_live_at__isnull=False).exists()
+    assert Revision.objects.filter(
+        object_id=str(story.pk), approved_go_live_at__isnull=False
+    ).exists()
     client.logout()
     assert client.get("/world/court-frees-three-journalists/").status_code == 404
 

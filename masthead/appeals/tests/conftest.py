@@ -1,0 +1,5 @@
+"""The running demo publication and Chromium, shared with the other apps' browser tests."""
+
+
+def pytest_configure(config):
+    config.pluginmanager.import_plugin("masthead.core.tests.demo_server")

@@ -1,0 +1,75 @@
+"""``masthead build``: render the whole public site to a directory."""
+
+import os
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from masthead.distribution import services
+from masthead.distribution.services.progress import progress_for
+
+
+class Command(BaseCommand):
+    help = (
+        "Render every public page, feed and sitemap to files (byte for byte what the app "
+        "serves), copy the assets they use and build the search index."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--out",
+            type=Path,
+            default=settings.STATIC_OUTPUT_DIR,
+            help="Directory to write (default: MASTHEAD_STATIC_OUT).",
+        )
+        parser.add_argument(
+            "--portable-out",
+            type=Path,
+            default=settings.STATIC_PORTABLE_OUTPUT_DIR,
+            help="Also write a copy with relative links, for sub-paths and file:// "
+            "(default: MASTHEAD_STATIC_PORTABLE_OUT).",
+        )
+        parser.add_argument(
+            "--jobs",
+            type=int,
+            default=settings.STATIC_BUILD_JOBS or os.cpu_count() or 1,
+            help="Render processes (default: one per core).",
+        )
+        parser.add_argument("--no-search", action="store_true", help="Skip the search index.")
+        parser.add_argument("--quiet", action="store_true", help="Print only the summary.")
+
+    def handle(self, *args, out, portable_out, jobs, no_search, quiet, **options):
+        if out is None:
+            raise CommandError("Say where to write: --out DIR (or set MASTHEAD_STATIC_OUT).")
+        out, portable_out = out.resolve(), portable_out.resolve() if portable_out else None
+        if portable_out and (portable_out == out or out in portable_out.parents):
+            raise CommandError("--portable-out must be outside --out.")
+        progress = progress_for(self.stderr._out, quiet=quiet)
+        try:
+            report = services.site_build(
+                out=out,
+                portable_out=portable_out,
+                processes=max(1, jobs),
+                search_index=not no_search,
+                progress=progress,
+            )
+        except services.BuildError as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(
+            f"Built {out}: {report.rendered} URLs rendered, {report.written} files changed, "
+            f"{report.unchanged} unchanged, {report.removed} removed, {report.assets} assets, "
+            f"{report.search_pages} pages indexed for search (search {report.search_seconds:.1f} s), "
+            f"in {report.seconds:.1f} s."
+        )
+        if portable_out:
+            self.stdout.write(f"Portable copy (relative links): {portable_out}")
+        for path, reason in sorted(report.skipped.items()):
+            if reason.startswith("error"):
+                self.stderr.write(f"  {path}: {reason}")
+            elif options["verbosity"] > 1:
+                self.stdout.write(f"  not written: {path} ({reason})")
+        for path in report.missing_assets:
+            self.stderr.write(f"  missing asset: {path}")
+        if any(reason.startswith("error") for reason in report.skipped.values()):
+            raise CommandError("Some pages failed to render; see above.")

@@ -1,0 +1,469 @@
+"""Reads for distribution: what the static site consists of, and where else it is reachable.
+
+``site_urls()`` is the explicit list of public URLs (the renderer adds whatever it finds by
+following links). Each URL comes with the *structural* dependencies that decide when it must
+be rendered again: "this page", "the listing of section 7", "the set of live articles". What a
+page happens to show (which articles, authors, images) is recorded while it renders; see
+``services.render``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.db.models import Q
+from django.urls import URLPattern, URLResolver, get_resolver
+from wagtail.models import Page, Site
+
+from masthead.distribution.models import Mirror, MirrorSettings
+
+# --- Mirrors and onion -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """One entry of ``available_alternatives`` in the bypass-mirrors format."""
+
+    proto: str
+    type: str
+    url: str
+    created_at: datetime
+    updated_at: datetime
+
+    def as_dict(self) -> dict[str, str]:
+        return {
+            "proto": self.proto,
+            "type": self.type,
+            "created_at": self.created_at.isoformat(),
+            "updated_at": self.updated_at.isoformat(),
+            "url": self.url,
+        }
+
+
+def mirror_settings() -> MirrorSettings:
+    return MirrorSettings.load()
+
+
+def mirrors_available() -> list[Alternative]:
+    """The addresses to give readers besides the main domain: the onion service first (it is
+    the hardest to block), then active mirrors, newest first (the least likely to be blocked).
+
+    Newsletters include these so that each edition carries the current ways in.
+    """
+    result = []
+    onion = mirror_settings()
+    if onion.onion_address:
+        # The settings row has no timestamps of its own; its primary key is stable, so the
+        # entry's dates are those of the oldest mirror row or, failing that, a fixed epoch.
+        since = datetime.fromisoformat("2000-01-01T00:00:00+00:00")
+        result.append(
+            Alternative(
+                proto=Mirror.Proto.TOR,
+                type=Mirror.Type.EOTK,
+                url=onion.onion_origin,
+                created_at=since,
+                updated_at=since,
+            )
+        )
+    for mirror in Mirror.objects.filter(active=True).order_by("-created_at", "-pk"):
+        if mirror.url == onion.onion_origin:
+            continue
+        result.append(
+            Alternative(
+                proto=mirror.proto,
+                type=mirror.type,
+                url=mirror.url,
+                created_at=mirror.created_at,
+                updated_at=mirror.updated_at,
+            )
+        )
+    return result
+
+
+def mirror_list_document() -> dict:
+    """``/mirrors.json`` in the bypass-mirrors v2 format."""
+    return {
+        "main_domain": urlsplit(settings.BASE_URL).hostname,
+        "available_alternatives": [a.as_dict() for a in mirrors_available()],
+    }
+
+
+def mirror_origins() -> list[str]:
+    """Every origin the public site is served from: main, API, mirrors and onion. Forms that
+    check the ``Origin`` header accept these (file:// copies send ``Origin: null``)."""
+    origins = [settings.BASE_URL, *settings.API_ORIGINS]
+    for alternative in mirrors_available():
+        parts = urlsplit(alternative.url)
+        if parts.scheme in ("http", "https") and parts.netloc:
+            origins.append(f"{parts.scheme}://{parts.netloc}")
+    return list(dict.fromkeys(origins))
+
+
+def onion_location(*, path: str) -> str:
+    """The onion copy of the page at ``path`` (``""`` when there is no onion service)."""
+    origin = mirror_settings().onion_origin
+    return f"{origin}{path}" if origin else ""
+
+
+def reader_contact_email() -> str:
+    from masthead.core.models import PublicationSettings
+
+    return PublicationSettings.load().contact_email
+
+
+# --- The public site as a list of URLs -------------------------------------------------------
+
+# Dependency keys (see services.incremental for the events that produce them).
+ALL_ARTICLES = "articles:all"  # the set of live articles or their order changed
+ANY_PAGE = "pages:any"  # any page was published, changed or removed (sitemap lastmod)
+ROUTES = "routes"  # views of other apps found in the URLconf or by following links
+MIRRORS = "mirrors"
+REDIRECTS = "redirects"
+SITE = "site"  # settings shown on every page: everything is rendered again
+
+
+def page_key(page_id: int) -> str:
+    return f"page:{page_id}"
+
+
+def section_listing_key(section_id: int) -> str:
+    return f"listing:section:{section_id}"
+
+
+def tag_listing_key(slug: str) -> str:
+    return f"listing:tag:{slug}"
+
+
+def author_listing_key(author_id: int) -> str:
+    return f"listing:author:{author_id}"
+
+
+ARCHIVE_LISTING = "listing:archive"
+
+# The 404 page, rendered by asking for an address that is no page; written as 404.html.
+NOT_FOUND_PATH = "/404.html"
+
+# Only the app answers these: the admin, APIs, payment steps and webhooks.
+APP_PREFIXES = ("/admin/", "/django-admin/", "/api/", "/payments/")
+# Never rendered to files: the above, and files that are copied or generated rather than
+# rendered (static assets, uploads, the search index).
+DYNAMIC_PREFIXES = (*APP_PREFIXES, "/static/", "/media/", "/pagefind/", "/__")
+
+
+@dataclass(frozen=True)
+class SiteUrl:
+    path: str  # unquoted, starting with "/"
+    deps: frozenset[str] = field(default_factory=frozenset)
+    # The lists that produced it ("page:12", "section:3", "archive"…). An update that lists
+    # them again and no longer finds the URL deletes its file.
+    sources: frozenset[str] = field(default_factory=frozenset)
+
+
+@dataclass(frozen=True)
+class PageRecord:
+    """What the incremental update compares against: a page's address and memberships."""
+
+    id: int
+    kind: str  # "article", "section", "info", "home" or the model name
+    path: str
+    title: str
+    section: int | None = None
+    tags: tuple[str, ...] = ()
+    authors: tuple[int, ...] = ()
+
+    def as_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "path": self.path,
+            "title": self.title,
+            "section": self.section,
+            "tags": list(self.tags),
+            "authors": list(self.authors),
+        }
+
+
+def _pages_count(count: int, per_page: int) -> int:
+    return max(1, math.ceil(count / per_page))
+
+
+def _paginated(
+    base: str, count: int, per_page: int, deps: frozenset[str], source: str
+) -> Iterator[SiteUrl]:
+    sources = frozenset({source})
+    yield SiteUrl(base, deps, sources)
+    for number in range(2, _pages_count(count, per_page) + 1):
+        yield SiteUrl(f"{base}page/{number}/", deps, sources)
+
+
+def site_root_path() -> str | None:
+    """The default site's root ``url_path`` (e.g. ``/home/``): pages below it are the site."""
+    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+    return site.root_page.url_path if site else None
+
+
+def _public_path(url_path: str, root: str) -> str | None:
+    if not url_path.startswith(root):
+        return None
+    return "/" + url_path[len(root) :]
+
+
+def page_records(*, page_ids: Iterable[int] | None = None) -> list[PageRecord]:
+    """Live, public pages of the default site (all, or those among ``page_ids``)."""
+    from masthead.publishing.models import ArticleAuthor, ArticlePage, ArticleTag
+
+    root = site_root_path()
+    if root is None:
+        return []
+    pages = Page.objects.live().public().filter(url_path__startswith=root)
+    if page_ids is not None:
+        pages = pages.filter(pk__in=list(page_ids))
+    rows = list(pages.values_list("pk", "url_path", "title", "content_type__model", "path"))
+    article_ids = [pk for pk, _, _, model, _ in rows if model == "articlepage"]
+    tags: dict[int, list[str]] = {}
+    for object_id, slug in ArticleTag.objects.filter(content_object_id__in=article_ids).values_list(
+        "content_object_id", "tag__slug"
+    ):
+        tags.setdefault(object_id, []).append(slug)
+    authors: dict[int, list[int]] = {}
+    for page_id, author_id in ArticleAuthor.objects.filter(page_id__in=article_ids).values_list(
+        "page_id", "author_id"
+    ):
+        authors.setdefault(page_id, []).append(author_id)
+    # An article's section is its parent: the page whose tree path is the article's minus one
+    # step (treebeard's materialised path), looked up in one query.
+    steplen = ArticlePage.steplen
+    parent_paths = {pk: path[:-steplen] for pk, _, _, model, path in rows if model == "articlepage"}
+    parents = dict(
+        Page.objects.filter(path__in=set(parent_paths.values())).values_list("path", "pk")
+    )
+    kinds = {"articlepage": "article", "sectionpage": "section", "infopage": "info"}
+    records = []
+    for pk, url_path, title, model, _path in rows:
+        public = _public_path(url_path, root)
+        if public is None:
+            continue
+        kind = kinds.get(model, "home" if public == "/" else model)
+        records.append(
+            PageRecord(
+                id=pk,
+                kind=kind,
+                path=public,
+                title=title,
+                section=parents.get(parent_paths[pk]) if kind == "article" else None,
+                tags=tuple(sorted(tags.get(pk, ()))),
+                authors=tuple(sorted(authors.get(pk, ()))),
+            )
+        )
+    return records
+
+
+def page_urls(records: Iterable[PageRecord]) -> Iterator[SiteUrl]:
+    for record in records:
+        deps = {page_key(record.id)}
+        if record.kind == "home":
+            deps.add(ALL_ARTICLES)
+        if record.kind == "section":
+            # The section page is the first page of its listing; further pages come below.
+            deps.add(section_listing_key(record.id))
+        yield SiteUrl(record.path, frozenset(deps), frozenset({f"page:{record.id}"}))
+
+
+def section_listing_urls(*, section_ids: Iterable[int] | None = None) -> Iterator[SiteUrl]:
+    """Pages 2… of each section's listing, and the section's feeds (page 1 is the page)."""
+    from masthead.publishing import selectors as publishing
+    from masthead.publishing.models import SectionPage
+
+    root = site_root_path() or "/"
+    sections = publishing.sections_live()
+    if section_ids is not None:
+        sections = sections.filter(pk__in=list(section_ids))
+    for section in sections:
+        public = _public_path(section.url_path, root)
+        if public is None:
+            continue
+        deps = frozenset({page_key(section.pk), section_listing_key(section.pk)})
+        count = publishing.articles_live().child_of(section).count()
+        source = f"section:{section.pk}"
+        pages = list(_paginated(public, count, SectionPage.per_page, deps, source))
+        yield from pages[1:]
+        yield SiteUrl(f"/feeds/{section.slug}/rss.xml", deps, frozenset({source}))
+        yield SiteUrl(f"/feeds/{section.slug}/atom.xml", deps, frozenset({source}))
+
+
+def tag_listing_urls(*, slugs: Iterable[str] | None = None) -> Iterator[SiteUrl]:
+    from masthead.publishing import selectors as publishing
+    from masthead.publishing.views import PER_PAGE
+
+    tags = publishing.tags_in_use()
+    if slugs is not None:
+        tags = tags.filter(slug__in=list(slugs))
+    for tag in tags:
+        deps = frozenset({tag_listing_key(tag.slug)})
+        yield from _paginated(f"/tags/{tag.slug}/", tag.n, PER_PAGE, deps, f"tag:{tag.slug}")
+
+
+def author_listing_urls(*, author_ids: Iterable[int] | None = None) -> Iterator[SiteUrl]:
+    """Authors with at least one live article (a byline links there)."""
+    from django.db.models import Count, Q
+
+    from masthead.publishing.models import ArticlePage, Author
+    from masthead.publishing.views import PER_PAGE
+
+    live = ArticlePage.objects.live().public().values("pk")
+    authors = Author.objects.annotate(
+        n=Count("article_links", filter=Q(article_links__page__in=live), distinct=True)
+    ).filter(n__gt=0)
+    if author_ids is not None:
+        authors = authors.filter(pk__in=list(author_ids))
+    for author in authors:
+        deps = frozenset({author_listing_key(author.pk), f"author:{author.pk}"})
+        yield from _paginated(
+            author.get_absolute_url(), author.n, PER_PAGE, deps, f"author:{author.pk}"
+        )
+
+
+def archive_urls() -> Iterator[SiteUrl]:
+    from masthead.publishing import selectors as publishing
+    from masthead.publishing.views import PER_PAGE
+
+    deps = frozenset({ARCHIVE_LISTING, ALL_ARTICLES})
+    count = publishing.articles_live().count()
+    yield from _paginated("/archive/", count, PER_PAGE, deps, "archive")
+
+
+def collection_urls() -> Iterator[SiteUrl]:
+    """Files that list every article or every page."""
+    articles, source = frozenset({ALL_ARTICLES}), frozenset({"collection"})
+    yield SiteUrl("/feeds/rss.xml", articles, source)
+    yield SiteUrl("/feeds/atom.xml", articles, source)
+    yield SiteUrl("/news-sitemap.xml", articles, source)
+    yield SiteUrl("/sitemap.xml", frozenset({ALL_ARTICLES, ANY_PAGE}), source)
+    # Reads rows, not pages: it shows every article whatever the recorder sees.
+    yield SiteUrl("/search/offline-index.js", articles | {"shows:page:*"}, source)
+
+
+def fixed_urls() -> Iterator[SiteUrl]:
+    """Files that change only with the site's settings."""
+    source = frozenset({"fixed"})
+    yield SiteUrl("/robots.txt", frozenset({SITE}), source)
+    yield SiteUrl("/search/", frozenset({SITE}), source)
+    yield SiteUrl(NOT_FOUND_PATH, frozenset({SITE}), source)
+    yield SiteUrl("/mirrors.json", frozenset({MIRRORS, SITE}), source)
+    yield SiteUrl("/mirrors.js", frozenset({MIRRORS, SITE}), source)
+
+
+def redirect_urls() -> Iterator[SiteUrl]:
+    """Old addresses editors or Wagtail (on moves and slug changes) redirect elsewhere."""
+    from wagtail.contrib.redirects.models import Redirect
+
+    redirects = Redirect.objects.filter(Q(site__isnull=True) | Q(site__is_default_site=True))
+    for old_path in redirects.values_list("old_path", flat=True).distinct():
+        if old_path.startswith("/") and not old_path.startswith(DYNAMIC_PREFIXES):
+            # Wagtail stores "/old-page"; a file needs "/old-page/" (index.html) unless the
+            # last segment looks like a file name.
+            last = old_path.rsplit("/", 1)[-1]
+            path = old_path if "." in last or old_path.endswith("/") else old_path + "/"
+            yield SiteUrl(path, frozenset({REDIRECTS}), frozenset({"redirects"}))
+
+
+def route_urls() -> Iterator[SiteUrl]:
+    """Parameterless routes of every app (``/newsletter/``, ``/appeals/active.json``…).
+
+    Other apps add public pages all the time; walking the URLconf finds them without a list
+    to keep up to date. What they answer decides whether they are written (see the renderer).
+    """
+    deps, sources = frozenset({ROUTES}), frozenset({"routes"})
+
+    def walk(patterns, prefix: str) -> Iterator[str]:
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                route = _literal_route(entry.pattern)
+                if route is not None:
+                    yield from walk(entry.url_patterns, prefix + route)
+            elif isinstance(entry, URLPattern):
+                route = _literal_route(entry.pattern)
+                # Webhooks and other machine endpoints are csrf-exempt; pages never are.
+                if route is not None and not getattr(entry.callback, "csrf_exempt", False):
+                    yield prefix + route
+
+    seen = set()
+    for path in walk(get_resolver().url_patterns, "/"):
+        if path.startswith(DYNAMIC_PREFIXES) or path in seen:
+            continue
+        seen.add(path)
+        yield SiteUrl(path, deps, sources)
+
+
+def _literal_route(pattern) -> str | None:
+    """The fixed text of a ``path()`` route; None when it takes parameters or is a regex."""
+    from django.urls.resolvers import RoutePattern
+
+    if not isinstance(pattern, RoutePattern) or pattern.converters:
+        return None
+    return str(pattern._route)
+
+
+def site_urls() -> tuple[list[SiteUrl], list[PageRecord]]:
+    """Every public URL known without following links, and the page records behind them."""
+    records = page_records()
+    urls = [
+        *page_urls(records),
+        *section_listing_urls(),
+        *tag_listing_urls(),
+        *author_listing_urls(),
+        *archive_urls(),
+        *collection_urls(),
+        *fixed_urls(),
+        *redirect_urls(),
+        *route_urls(),
+    ]
+    return merge_site_urls(urls), records
+
+
+def merge_site_urls(urls: Iterable[SiteUrl]) -> list[SiteUrl]:
+    deps: dict[str, set[str]] = {}
+    sources: dict[str, set[str]] = {}
+    for url in urls:
+        deps.setdefault(url.path, set()).update(url.deps)
+        sources.setdefault(url.path, set()).update(url.sources)
+    return [SiteUrl(path, frozenset(deps[path]), frozenset(sources[path])) for path in deps]
+
+
+# --- Search without a server -----------------------------------------------------------------
+
+
+def offline_index_entries() -> list[dict]:
+    """Title, standfirst, section and date of every live article, newest first: the search
+    that works from a copy opened from disk, where Pagefind cannot run."""
+    from masthead.publishing.models import ArticlePage, SectionPage
+
+    root = site_root_path()
+    if root is None:
+        return []
+    # Articles' parents, by tree path: an article's path minus its last step.
+    sections = dict(SectionPage.objects.values_list("path", "title"))
+    steplen = ArticlePage.steplen
+    entries = []
+    for url_path, path, title, standfirst, published in (
+        ArticlePage.objects.live()
+        .public()
+        .filter(url_path__startswith=root)
+        .order_by("-first_published_at", "-pk")
+        .values_list("url_path", "path", "title", "standfirst", "first_published_at")
+    ):
+        entries.append(
+            {
+                "url": _public_path(url_path, root),
+                "title": title,
+                "standfirst": standfirst,
+                "section": sections.get(path[:-steplen], ""),
+                "date": published.date().isoformat() if published else "",
+            }
+        )
+    return entries

@@ -1,0 +1,250 @@
+"""Rendering many URLs to files: in this process, or in a pool of forked processes.
+
+Each URL is rendered (``render.Renderer``), written to the server copy byte for byte and,
+rewritten (``portable``), to the portable copy when there is one. The links it contains are
+followed, so pages the explicit list does not know about (another app's new page) are
+written too. Workers write the files themselves and send back only what the manifest needs.
+
+Deliberately free of model imports at module level: pool workers import it before anything
+else.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import queue
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from html import escape
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.db import connections
+
+BATCH_SIZE = 12
+
+
+@dataclass(frozen=True)
+class OutputTarget:
+    """Where files go, and what the portable copy's absolute links point at."""
+
+    root: Path
+    portable: Path | None = None
+    api_origin: str = ""
+    main_origin: str = ""
+
+    @classmethod
+    def from_settings(cls, *, root: Path, portable: Path | None = None) -> OutputTarget:
+        return cls(
+            root=Path(root),
+            portable=Path(portable) if portable else None,
+            api_origin=settings.API_ORIGINS[0],
+            main_origin=settings.BASE_URL,
+        )
+
+    @property
+    def roots(self) -> list[Path]:
+        return [self.root, *([self.portable] if self.portable else [])]
+
+
+@dataclass
+class FileResult:
+    path: str
+    status: int
+    content_type: str = ""
+    name: str = ""  # the file written; empty when the URL gives no file
+    digest: str = ""
+    deps: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    changed: bool = False
+    links: list[str] = field(default_factory=list)
+    assets: list[str] = field(default_factory=list)
+    skipped: str = ""  # why no file was written
+    priority: int = 1
+
+    @property
+    def written(self) -> bool:
+        return bool(self.name)
+
+    def manifest_entry(self) -> dict:
+        return {
+            "path": self.path,
+            "deps": sorted(self.deps),
+            "sources": sorted(self.sources),
+            "digest": self.digest,
+            "type": self.content_type,
+            "status": self.status,
+        }
+
+
+@dataclass(frozen=True)
+class Job:
+    path: str
+    deps: frozenset[str]
+    sources: frozenset[str]
+    priority: int = 1
+
+
+def redirect_stub(location: str) -> bytes:
+    """A static stand-in for a redirect: files cannot answer 301, so the page moves the
+    reader on itself (and tells search engines where the page lives now)."""
+    parts = urlsplit(location)
+    main = urlsplit(settings.BASE_URL)
+    if parts.netloc == main.netloc and parts.scheme == main.scheme:
+        location = location[len(settings.BASE_URL) :] or "/"
+    target = escape(location)
+    canonical = escape(settings.BASE_URL + location if location.startswith("/") else location)
+    return (
+        '<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>Moved</title>'
+        f'<meta http-equiv="refresh" content="0; url={target}">'
+        f'<link rel="canonical" href="{canonical}"></head>'
+        f'<body><p>This page has moved to <a href="{target}">{target}</a>.</p></body></html>\n'
+    ).encode()
+
+
+def render_job(renderer, target: OutputTarget, job: Job) -> FileResult:
+    from masthead.distribution.selectors import NOT_FOUND_PATH
+    from masthead.distribution.services.output import (
+        OutputError,
+        digest,
+        file_name,
+        write_if_changed,
+    )
+    from masthead.distribution.services.portable import portable_bytes
+    from masthead.distribution.services.render import REDIRECT_STATUSES, links_in
+
+    result = FileResult(path=job.path, status=0, sources=sorted(job.sources), priority=job.priority)
+    try:
+        rendered = renderer.render(job.path)
+    except Exception as exc:  # noqa: BLE001 - one broken page must not stop a build
+        result.skipped = f"error: {exc!r}"
+        return result
+    result.status, result.content_type = rendered.status, rendered.content_type
+    if rendered.status == 200 and rendered.public:
+        body, is_html = rendered.body, rendered.is_html
+    elif job.path == NOT_FOUND_PATH and rendered.status == 404:
+        body, is_html = rendered.body, True
+    elif rendered.status in REDIRECT_STATUSES and rendered.location and rendered.public:
+        body, is_html = redirect_stub(rendered.location), True
+        result.content_type = "text/html; charset=utf-8"
+    else:
+        result.skipped = f"status {rendered.status}" + ("" if rendered.public else ", private")
+        return result
+    try:
+        name = file_name(job.path)
+        result.changed = write_if_changed(target.root, name, body)
+        if target.portable is not None:
+            copy = body
+            if is_html:
+                copy = portable_bytes(
+                    body,
+                    path=job.path,
+                    api_origin=target.api_origin,
+                    main_origin=target.main_origin,
+                )
+            result.changed |= write_if_changed(target.portable, name, copy)
+    except OutputError as exc:
+        result.skipped = str(exc)
+        return result
+    result.name, result.digest = name, digest(body)
+    result.deps = sorted(set(job.deps) | rendered.shown)
+    if is_html:
+        pages, assets = links_in(body.decode("utf-8", errors="replace"))
+        result.links, result.assets = sorted(pages), sorted(assets)
+    return result
+
+
+# --- Running jobs ----------------------------------------------------------------------------
+
+_worker: dict = {}
+
+
+def _worker_init(target: OutputTarget) -> None:
+    from django.core.cache import caches
+
+    from masthead.distribution.services.render import Renderer, private_cache
+
+    # A forked child must not reuse the parent's database connections (closed before the
+    # fork); it opens its own on first use. It lives for one build: the page cache off and a
+    # cache of its own (see render.private_cache) for all of it.
+    settings.PAGE_CACHE_ENABLED = False
+    caches["default"] = private_cache()
+    _worker["renderer"] = Renderer()
+    _worker["target"] = target
+
+
+def _worker_render(jobs: list[Job]) -> list[FileResult]:
+    return [render_job(_worker["renderer"], _worker["target"], job) for job in jobs]
+
+
+def run_jobs(
+    jobs: Iterable[Job],
+    target: OutputTarget,
+    *,
+    processes: int = 1,
+    follow: Callable[[str], bool] = lambda _path: False,
+    on_result: Callable[[FileResult], None] = lambda _result: None,
+    on_found: Callable[[int], None] = lambda _count: None,
+) -> dict[str, FileResult]:
+    """Render every job (highest priority first) and the pages their links lead to when
+    ``follow(path)`` says so. Returns the results by path."""
+    from masthead.distribution.selectors import ROUTES
+
+    pending = sorted(jobs, key=lambda job: job.priority)
+    seen = {job.path for job in pending}
+    results: dict[str, FileResult] = {}
+
+    def discovered(result: FileResult) -> list[Job]:
+        found = []
+        for path in result.links:
+            if path not in seen and follow(path):
+                seen.add(path)
+                found.append(Job(path, frozenset({ROUTES}), frozenset({"crawl"})))
+        if found:
+            on_found(len(found))
+        return found
+
+    if processes <= 1:
+        from masthead.distribution.services.render import Renderer, rendering_settings
+
+        renderer = Renderer()
+        with rendering_settings():
+            while pending:
+                job = pending.pop(0)
+                result = render_job(renderer, target, job)
+                results[job.path] = result
+                on_result(result)
+                pending.extend(discovered(result))
+        return results
+
+    # Forked workers inherit the parent's state (settings, test database name) and start at
+    # once; the parent's connections are closed first so that no socket is shared.
+    connections.close_all()
+    done: queue.Queue = queue.Queue()
+    context = multiprocessing.get_context("fork")
+    with context.Pool(processes, initializer=_worker_init, initargs=(target,)) as pool:
+        outstanding = 0
+
+        def submit(batch: list[Job]) -> None:
+            nonlocal outstanding
+            outstanding += 1
+            pool.apply_async(_worker_render, (batch,), callback=done.put, error_callback=done.put)
+
+        def submit_all(items: list[Job]) -> None:
+            for start in range(0, len(items), BATCH_SIZE):
+                submit(items[start : start + BATCH_SIZE])
+
+        submit_all(pending)
+        while outstanding:
+            batch_results = done.get()
+            outstanding -= 1
+            if isinstance(batch_results, BaseException):
+                raise batch_results
+            found: list[Job] = []
+            for result in batch_results:
+                results[result.path] = result
+                on_result(result)
+                found.extend(discovered(result))
+            submit_all(found)
+    return results

@@ -1,0 +1,168 @@
+"""The output directory: file names for URLs, careful writes, and the manifest.
+
+The manifest (``.masthead/manifest.json`` inside the output, never served or uploaded) records
+for every file written the URL it came from and what it depends on, and for every page the
+address and memberships (section, tags, authors) it had when last written, so that an
+update can tell what changed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+STATE_DIR = ".masthead"
+MANIFEST_FILE = "manifest.json"
+MANIFEST_VERSION = 1
+
+
+class OutputError(Exception):
+    """The output directory cannot be written as asked."""
+
+
+def file_name(path: str) -> str:
+    """``/world/`` → ``world/index.html``; ``/feeds/rss.xml`` → ``feeds/rss.xml``."""
+    if not path.startswith("/") or "\x00" in path or "\\" in path:
+        raise OutputError(f"not a site path: {path!r}")
+    segments = path.split("/")
+    if any(segment in (".", "..") for segment in segments) or any(
+        segment.startswith(".") for segment in segments if segment
+    ):
+        raise OutputError(f"refusing a path with dot segments: {path!r}")
+    name = path.lstrip("/")
+    return name + "index.html" if path.endswith("/") else name
+
+
+def digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def write_if_changed(root: Path, name: str, data: bytes) -> bool:
+    """Write ``root/name`` unless it already holds exactly ``data``. Atomic: a reader (nginx,
+    a sync) sees the old file or the new one, never half of one."""
+    target = root / name
+    try:
+        if target.stat().st_size == len(data) and target.read_bytes() == data:
+            return False
+    except FileNotFoundError:
+        pass
+    except NotADirectoryError as exc:
+        raise OutputError(f"{name}: a file stands where a directory is needed") from exc
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError) as exc:
+        raise OutputError(f"{name}: a file stands where a directory is needed") from exc
+    if target.is_dir():
+        raise OutputError(f"{name}: a directory stands where the file should go")
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, target)
+    return True
+
+
+def remove(root: Path, name: str) -> bool:
+    """Delete ``root/name`` and the directories it leaves empty."""
+    target = root / name
+    try:
+        target.unlink()
+    except FileNotFoundError:
+        return False
+    parent = target.parent
+    while parent != root and root in parent.parents:
+        try:
+            parent.rmdir()
+        except OSError:
+            break
+        parent = parent.parent
+    return True
+
+
+@contextlib.contextmanager
+def locked(root: Path) -> Iterator[None]:
+    """One writer at a time per output directory (a build, an update, a bundle)."""
+    state = root / STATE_DIR
+    state.mkdir(parents=True, exist_ok=True)
+    with open(state / "lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@dataclass
+class Manifest:
+    # file name → {"path", "deps" (sorted list), "digest", "type", "status"}
+    files: dict[str, dict] = field(default_factory=dict)
+    # page id (str) → PageRecord.as_dict()
+    pages: dict[str, dict] = field(default_factory=dict)
+    # copied files (static assets, uploads, the search index) → digest
+    assets: dict[str, str] = field(default_factory=dict)
+    base_url: str = ""
+    built_at: str = ""
+    _index: dict[str, set[str]] | None = field(default=None, repr=False)
+
+    @classmethod
+    def load(cls, root: Path) -> Manifest:
+        try:
+            raw = json.loads((root / STATE_DIR / MANIFEST_FILE).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return cls()
+        if raw.get("version") != MANIFEST_VERSION:
+            return cls()
+        return cls(
+            files=raw["files"],
+            pages=raw["pages"],
+            assets=raw.get("assets", {}),
+            base_url=raw.get("base_url", ""),
+            built_at=raw.get("built_at", ""),
+        )
+
+    def save(self, root: Path) -> None:
+        data = {
+            "version": MANIFEST_VERSION,
+            "base_url": self.base_url,
+            "built_at": self.built_at,
+            "files": self.files,
+            "pages": self.pages,
+            "assets": self.assets,
+        }
+        encoded = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+        write_if_changed(root / STATE_DIR, MANIFEST_FILE, encoded.encode("utf-8"))
+
+    def paths(self) -> set[str]:
+        return {entry["path"] for entry in self.files.values()}
+
+    def _key_index(self) -> dict[str, set[str]]:
+        if self._index is None:
+            index: dict[str, set[str]] = {}
+            for name, entry in self.files.items():
+                for key in entry["deps"]:
+                    index.setdefault(key, set()).add(name)
+            self._index = index
+        return self._index
+
+    def matching(self, keys: Iterable[str]) -> set[str]:
+        """Files depending on any of ``keys``. ``shows:page:N`` also matches files that show
+        every article (``shows:page:*``)."""
+        index = self._key_index()
+        found: set[str] = set()
+        for key in keys:
+            found |= index.get(key, set())
+            if key.startswith("shows:page:"):
+                found |= index.get("shows:page:*", set())
+        return found
+
+    def put(self, name: str, entry: dict) -> None:
+        self.files[name] = entry
+        self._index = None
+
+    def drop(self, name: str) -> None:
+        self.files.pop(name, None)
+        self._index = None

@@ -1,0 +1,206 @@
+"""Render one public URL through the whole Django stack, as a reader's request would be.
+
+The request goes through the project's real middleware and views (Django's test handler,
+which is the WSGI handler without a server), so a file written from it is byte for byte what
+the app answers for that URL. Only the full-page cache is bypassed: a build must see the
+database as it is now, not an entry stored before the change that triggered it.
+
+While a URL renders, the models it loads are recorded (``post_init``): which articles,
+authors and images the page shows. Those become the file's dependencies, so that an edit to
+an article re-renders exactly the pages that show it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import re
+from dataclasses import dataclass, field
+from html import unescape
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.db.models.signals import post_init
+from django.test import Client
+from django.utils.encoding import iri_to_uri
+
+from masthead.distribution.selectors import DYNAMIC_PREFIXES
+
+# More articles than this on one page (sitemaps, the offline index) and the page is taken to
+# show every article: any article edit re-renders it.
+SHOWS_ALL_THRESHOLD = 120
+SHOWS_ALL_ARTICLES = "shows:page:*"
+
+REDIRECT_STATUSES = (301, 302, 303, 307, 308)
+
+_recording: contextvars.ContextVar[set[str] | None] = contextvars.ContextVar(
+    "distribution_recording", default=None
+)
+
+
+def _record_article(sender, instance, **kwargs) -> None:
+    shown = _recording.get()
+    if shown is not None and instance.pk is not None:
+        shown.add(f"shows:page:{instance.pk}")
+
+
+def _record_author(sender, instance, **kwargs) -> None:
+    shown = _recording.get()
+    if shown is not None and instance.pk is not None:
+        shown.add(f"shows:author:{instance.pk}")
+
+
+def _record_image(sender, instance, **kwargs) -> None:
+    shown = _recording.get()
+    if shown is not None and instance.pk is not None:
+        shown.add(f"shows:image:{instance.pk}")
+
+
+def connect_recording() -> None:
+    post_init.connect(
+        _record_article, sender="publishing.ArticlePage", dispatch_uid="distribution-article"
+    )
+    post_init.connect(
+        _record_author, sender="publishing.Author", dispatch_uid="distribution-author"
+    )
+    post_init.connect(_record_image, sender="wagtailimages.Image", dispatch_uid="distribution-img")
+
+
+@contextlib.contextmanager
+def recording():
+    shown: set[str] = set()
+    token = _recording.set(shown)
+    try:
+        yield shown
+    finally:
+        _recording.reset(token)
+
+
+def _collapse(shown: set[str]) -> set[str]:
+    articles = [key for key in shown if key.startswith("shows:page:")]
+    if len(articles) > SHOWS_ALL_THRESHOLD:
+        shown = {key for key in shown if not key.startswith("shows:page:")}
+        shown.add(SHOWS_ALL_ARTICLES)
+    return shown
+
+
+@dataclass
+class Rendered:
+    path: str
+    status: int
+    content_type: str
+    body: bytes
+    location: str = ""
+    shown: set[str] = field(default_factory=set)
+    public: bool = True  # the same for every reader: no cookie, not private
+
+    @property
+    def is_html(self) -> bool:
+        return self.content_type.startswith("text/html")
+
+
+class Renderer:
+    """Renders URLs in this process. One per process; not thread-safe."""
+
+    def __init__(self) -> None:
+        base = urlsplit(settings.BASE_URL)
+        # Django's test client is the WSGI handler without a server (and without closing the
+        # database connection after every request, as a real server's handler does).
+        self.client = Client(
+            enforce_csrf_checks=True, raise_request_exception=False, HTTP_HOST=base.netloc
+        )
+        self.secure = base.scheme == "https"
+
+    def render(self, path: str) -> Rendered:
+        self.client.cookies.clear()  # every request is a new reader's
+        with recording() as shown:
+            response = self.client.get(iri_to_uri(path), secure=self.secure)
+            body = b"".join(response.streaming_content) if response.streaming else response.content
+        cache_control = response.headers.get("Cache-Control", "")
+        return Rendered(
+            path=path,
+            status=response.status_code,
+            content_type=response.headers.get("Content-Type", ""),
+            body=body,
+            location=response.headers.get("Location", ""),
+            shown=_collapse(shown),
+            public=not response.cookies
+            and "private" not in cache_control
+            and "no-store" not in cache_control,
+        )
+
+
+def private_cache():
+    """A cache of this process's own for rendering.
+
+    A render only reads, yet every image rendition it looks up is written back to the cache:
+    with the default file cache that is a file write (and a directory listing) per image on
+    the page. Renders share nothing worth sharing with other processes."""
+    from django.core.cache.backends.locmem import LocMemCache
+
+    return LocMemCache("masthead-render", {"OPTIONS": {"MAX_ENTRIES": 100_000}})
+
+
+@contextlib.contextmanager
+def rendering_settings():
+    """While rendering in this thread: the page cache off (a build must read the database,
+    not a stored page) and a private cache (see ``private_cache``). Django's cache handles
+    are per thread, so other threads of the process keep the shared cache."""
+    from django.core.cache import caches
+
+    previous, shared = settings.PAGE_CACHE_ENABLED, caches["default"]
+    settings.PAGE_CACHE_ENABLED = False
+    caches["default"] = private_cache()
+    try:
+        yield
+    finally:
+        settings.PAGE_CACHE_ENABLED = previous
+        caches["default"] = shared
+
+
+# --- Links in a rendered page ----------------------------------------------------------------
+
+_LINK_ATTR = re.compile(
+    r"""\s(href|src|srcset|action|poster)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE
+)
+_METHOD_POST = re.compile(r"""\smethod\s*=\s*["']?post""", re.IGNORECASE)
+
+
+def srcset_urls(value: str) -> list[str]:
+    return [part.strip().split()[0] for part in value.split(",") if part.strip()]
+
+
+def local_path(url: str) -> str | None:
+    """The unquoted path of a root-relative URL on this site; None for anything else."""
+    url = unescape(url.strip())
+    if not url.startswith("/") or url.startswith("//"):
+        return None
+    parts = urlsplit(url)
+    return unquote(parts.path)
+
+
+def links_in(html: str) -> tuple[set[str], set[str]]:
+    """(pages, assets) the page links to: root-relative paths, queries and fragments dropped.
+
+    Forms that post are left out: they go to the app, never to a file.
+    """
+    pages, assets = set(), set()
+    for match in _LINK_ATTR.finditer(html):
+        name, value = match.group(1).lower(), match.group(2) or match.group(3) or ""
+        if name == "action":
+            start = html.rfind("<form", 0, match.start())
+            tag = html[start : html.find(">", match.start()) + 1]
+            if _METHOD_POST.search(tag):
+                continue
+        candidates = srcset_urls(value) if name == "srcset" else [value]
+        for candidate in candidates:
+            if urlsplit(candidate.strip()).query:
+                continue  # a query is not a file
+            path = local_path(candidate)
+            if path is None:
+                continue
+            if path.startswith(("/static/", "/media/")):
+                assets.add(path)
+            elif not path.startswith(DYNAMIC_PREFIXES):
+                pages.add(path)
+    return pages, assets

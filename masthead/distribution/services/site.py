@@ -1,0 +1,526 @@
+"""Building the static site, and keeping it up to date as editors publish.
+
+``site_build`` renders everything; ``site_update`` renders what a change touched. Both write
+through the same engine, so a file is the same whichever of them wrote it last.
+
+What an update re-renders, by event:
+
+- an article edited, same address and memberships: the article, every file that shows it
+  (listings, the front page, feeds, other articles' "read more"), the sitemap (lastmod);
+- an article published, unpublished, deleted or moved, or its tags or authors changed: the
+  above, plus every page of the listings it enters or leaves (section, tags, authors,
+  archive), the front page, feeds, sitemaps and the offline search index; its old file goes;
+- a section or information page renamed, moved, published or unpublished (they are in the
+  navigation and footer of every page), or publication settings: everything;
+- an author or image edited: the files that show it.
+
+"Read more" lists of older articles are not re-rendered when a newly published article would
+now be among their related stories; they catch up at the next full build.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.utils import timezone
+
+from masthead.distribution import selectors
+from masthead.distribution.selectors import (
+    ALL_ARTICLES,
+    ANY_PAGE,
+    ARCHIVE_LISTING,
+    MIRRORS,
+    REDIRECTS,
+    ROUTES,
+    SITE,
+    PageRecord,
+    SiteUrl,
+)
+from masthead.distribution.services import search
+from masthead.distribution.services.assets import assets_copy
+from masthead.distribution.services.engine import FileResult, Job, OutputTarget, run_jobs
+from masthead.distribution.services.output import Manifest, OutputError, locked, remove
+from masthead.distribution.services.progress import Progress
+
+logger = logging.getLogger(__name__)
+
+# Listing pages past the first, sitemaps and the offline index: written last.
+TAIL_MARKERS = ("/page/", "/sitemap.xml", "/news-sitemap.xml", "/search/offline-index.js")
+
+
+class BuildError(Exception):
+    """The site cannot be built as configured; the message says what to fix."""
+
+
+@dataclass
+class BuildReport:
+    rendered: int = 0
+    written: int = 0  # files whose content changed
+    unchanged: int = 0
+    removed: int = 0
+    assets: int = 0
+    skipped: dict[str, str] = field(default_factory=dict)  # path → reason
+    missing_assets: list[str] = field(default_factory=list)
+    search_pages: int = 0
+    seconds: float = 0.0
+    front_seconds: float = 0.0  # until the pages readers see first were written
+    search_seconds: float = 0.0
+    full: bool = True
+    changed_files: list[str] = field(default_factory=list)
+    removed_files: list[str] = field(default_factory=list)
+
+
+def _priority(path: str, front: frozenset[str] = frozenset({"/"})) -> int:
+    """0: what a reader sees first (the changed page, the front page, the sections' fronts);
+    2: the tail (deeper listing pages, sitemaps); 1: the rest (feeds, tags, authors…)."""
+    if path in front:
+        return 0
+    return 2 if any(marker in path for marker in TAIL_MARKERS) else 1
+
+
+def _jobs(urls: Iterable[SiteUrl], front: frozenset[str] = frozenset({"/"})) -> list[Job]:
+    return [Job(u.path, u.deps, u.sources, _priority(u.path, front)) for u in urls]
+
+
+def build_check() -> None:
+    """Fail early, with what to do, on settings that would make every page an error."""
+    from urllib.parse import urlsplit
+
+    from django.http.request import validate_host
+
+    host = urlsplit(settings.BASE_URL).hostname
+    if not validate_host(host, settings.ALLOWED_HOSTS):
+        raise BuildError(
+            f"MASTHEAD_BASE_URL's host {host!r} is not in ALLOWED_HOSTS; pages are rendered "
+            "for the canonical origin, so it must be allowed."
+        )
+    storage = settings.STORAGES["staticfiles"]["BACKEND"]
+    if "Manifest" in storage and not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():
+        raise BuildError(
+            f"No collected static files in {settings.STATIC_ROOT}: run "
+            "`masthead collectstatic --noinput` first (pages link their hashed names)."
+        )
+
+
+def _search_names(manifest: Manifest) -> list[str]:
+    """Files of articles and information pages: what the search index covers."""
+    kinds = {"article", "info"}
+    paths = {record["path"] for record in manifest.pages.values() if record["kind"] in kinds}
+    return sorted(name for name, entry in manifest.files.items() if entry["path"] in paths)
+
+
+def _records_dict(records: Iterable[PageRecord]) -> dict[str, dict]:
+    return {str(record.id): record.as_dict() for record in records}
+
+
+class _Tally:
+    """Counts results as they arrive, for the progress bar and the report."""
+
+    def __init__(self, report: BuildReport, progress: Progress, started: float) -> None:
+        self.report, self.progress, self.started = report, progress, started
+        self.front_left = 0
+
+    def __call__(self, result: FileResult) -> None:
+        report = self.report
+        report.rendered += 1
+        if result.written:
+            if result.changed:
+                report.written += 1
+                report.changed_files.append(result.name)
+            else:
+                report.unchanged += 1
+        else:
+            report.skipped[result.path] = result.skipped
+        if result.priority == 0:
+            self.front_left -= 1
+            if self.front_left == 0:
+                report.front_seconds = time.monotonic() - self.started
+        self.progress.advance()
+
+
+def _render(
+    jobs: list[Job],
+    target: OutputTarget,
+    *,
+    processes: int,
+    follow,
+    report: BuildReport,
+    progress: Progress,
+    started: float,
+    description: str,
+) -> dict[str, FileResult]:
+    tally = _Tally(report, progress, started)
+    tally.front_left = sum(1 for job in jobs if job.priority == 0)
+    progress.start(description, len(jobs))
+    try:
+        return run_jobs(
+            jobs,
+            target,
+            processes=processes,
+            follow=follow,
+            on_result=tally,
+            on_found=progress.grow,
+        )
+    finally:
+        progress.finish()
+
+
+def _rendition_fixups(results: dict[str, FileResult]) -> list[str]:
+    """Pages that name an image rendition the database does not know.
+
+    Two processes creating the same rendition at once each write a file; one row survives.
+    A page rendered by the other process names a file the app will never name again, so it is
+    rendered once more, now that the rendition exists.
+    """
+    from wagtail.images import get_image_model
+
+    rendition_model = get_image_model().get_rendition_model()
+    prefix = settings.MEDIA_URL
+    wanted: dict[str, set[str]] = {}
+    for result in results.values():
+        for asset in result.assets:
+            if asset.startswith(prefix + "images/"):
+                wanted.setdefault(asset[len(prefix) :], set()).add(result.path)
+    known: set[str] = set()
+    names = list(wanted)
+    for start in range(0, len(names), 500):
+        known.update(
+            rendition_model.objects.filter(file__in=names[start : start + 500]).values_list(
+                "file", flat=True
+            )
+        )
+    return sorted({path for name, paths in wanted.items() if name not in known for path in paths})
+
+
+def _finish_files(
+    manifest: Manifest,
+    results: dict[str, FileResult],
+    target: OutputTarget,
+    report: BuildReport,
+) -> set[str]:
+    """Record written files in the manifest; remove the files of URLs that no longer give
+    one. Returns the assets the written pages reference."""
+    assets: set[str] = set()
+    by_path = {entry["path"]: name for name, entry in manifest.files.items()}
+    for result in results.values():
+        if result.written:
+            manifest.put(result.name, result.manifest_entry())
+            assets.update(result.assets)
+        elif result.path in by_path:
+            name = by_path[result.path]
+            _remove_file(manifest, name, target, report)
+    return assets
+
+
+def _remove_file(manifest: Manifest, name: str, target: OutputTarget, report: BuildReport) -> None:
+    for root in target.roots:
+        remove(root, name)
+    manifest.drop(name)
+    report.removed += 1
+    report.removed_files.append(name)
+
+
+def _copy_assets(
+    manifest: Manifest, paths: set[str], target: OutputTarget, report: BuildReport
+) -> None:
+    copied, missing = assets_copy(sorted(paths), roots=target.roots)
+    manifest.assets.update(copied)
+    report.assets = len(copied)
+    report.missing_assets = sorted(missing)
+
+
+def _index_search(manifest: Manifest, target: OutputTarget, report: BuildReport) -> None:
+    started = time.monotonic()
+    names = _search_names(manifest)
+    written = search.search_index_build(
+        root=target.root, names=names, copies=[target.portable] if target.portable else []
+    )
+    for name in [n for n, kind in manifest.assets.items() if kind == "search"]:
+        if name not in written:
+            manifest.assets.pop(name)
+    manifest.assets.update(dict.fromkeys(written, "search"))
+    report.search_pages = len(names)
+    report.search_seconds = time.monotonic() - started
+
+
+# --- Full build ------------------------------------------------------------------------------
+
+
+def site_build(
+    *,
+    out: Path,
+    portable_out: Path | None = None,
+    processes: int = 1,
+    search_index: bool = True,
+    progress: Progress | None = None,
+) -> BuildReport:
+    """Render the whole public site into ``out`` (and its portable copy into
+    ``portable_out``). Files that did not change are left untouched; files of pages that no
+    longer exist are removed."""
+    build_check()
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    with locked(out):
+        return _build(out, portable_out, processes, search_index, progress or Progress())
+
+
+def _build(
+    out: Path,
+    portable_out: Path | None,
+    processes: int,
+    search_index: bool,
+    progress: Progress,
+) -> BuildReport:
+    started = time.monotonic()
+    target = OutputTarget.from_settings(root=out, portable=portable_out)
+    report = BuildReport(full=True)
+    previous = Manifest.load(out)
+    urls, records = selectors.site_urls()
+    results = _render(
+        _jobs(urls),
+        target,
+        processes=processes,
+        follow=lambda _path: True,
+        report=report,
+        progress=progress,
+        started=started,
+        description="Rendering pages",
+    )
+    fixups = _rendition_fixups(results)
+    if fixups:
+        progress.note(f"Rendering {len(fixups)} pages again (image renditions settled)")
+        jobs = [Job(p, frozenset(results[p].deps), frozenset(results[p].sources)) for p in fixups]
+        results.update(run_jobs(jobs, target, processes=1))
+
+    manifest = Manifest(base_url=settings.BASE_URL, built_at=timezone.now().isoformat())
+    manifest.pages = _records_dict(records)
+    for result in results.values():
+        if result.written:
+            manifest.put(result.name, result.manifest_entry())
+    assets = {a for r in results.values() if r.written for a in r.assets}
+    progress.note(f"Copying {len(assets)} referenced assets")
+    _copy_assets(manifest, assets, target, report)
+
+    # Files written by an earlier build for pages that are gone.
+    for name in sorted(set(previous.files) - set(manifest.files)):
+        for root in target.roots:
+            remove(root, name)
+        report.removed += 1
+        report.removed_files.append(name)
+    if search_index:
+        progress.note("Indexing articles for search (Pagefind)")
+        _index_search(manifest, target, report)
+    else:
+        manifest.assets.update({n: k for n, k in previous.assets.items() if k == "search"})
+    for name in sorted(set(previous.assets) - set(manifest.assets)):
+        for root in target.roots:
+            remove(root, name)
+    manifest.save(out)
+    report.seconds = time.monotonic() - started
+    return report
+
+
+# --- Incremental update ----------------------------------------------------------------------
+
+
+@dataclass
+class UpdatePlan:
+    keys: set[str] = field(default_factory=set)
+    # Lists whose URLs are produced again (see SiteUrl.sources).
+    sources: set[str] = field(default_factory=set)
+    urls: list[SiteUrl] = field(default_factory=list)
+    records: dict[int, PageRecord | None] = field(default_factory=dict)
+    full: str = ""  # why everything must be rendered again
+    search: bool = False
+
+
+def _memberships(record: dict | PageRecord | None) -> tuple:
+    if record is None:
+        return ()
+    if isinstance(record, PageRecord):
+        record = record.as_dict()
+    return (record["path"], record["section"], tuple(record["tags"]), tuple(record["authors"]))
+
+
+def update_plan(*, manifest: Manifest, page_ids: Iterable[int], keys: Iterable[str]) -> UpdatePlan:
+    """Decide, from what the manifest recorded and what the database says now, which keys an
+    update touches and which lists of URLs it produces again."""
+    plan = UpdatePlan(keys=set(keys))
+    page_ids = sorted(set(page_ids))
+    now = {record.id: record for record in selectors.page_records(page_ids=page_ids)}
+    sections, tags, authors = set(), set(), set()
+    for page_id in page_ids:
+        before = manifest.pages.get(str(page_id))
+        after = now.get(page_id)
+        plan.records[page_id] = after
+        if before is None and after is None:
+            continue  # a draft, or a page of another site
+        kind = (after.kind if after else before["kind"]) or ""
+        plan.keys |= {selectors.page_key(page_id), f"shows:page:{page_id}", ANY_PAGE}
+        plan.sources.add(f"page:{page_id}")
+        if kind in ("section", "info"):
+            # Both are in the navigation or the footer of every page.
+            same = before is not None and after is not None
+            same = same and (after.path, after.title) == (before["path"], before["title"])
+            if not same:
+                plan.full = f"{kind} page {page_id} changed its address, title or status"
+        if kind in ("article", "info"):
+            plan.search = True
+        if before is not None and after is not None and before["path"] != after.path:
+            # Wagtail keeps the old address as a redirect (created in bulk, without signals).
+            plan.keys.add(REDIRECTS)
+        if kind == "article" and _memberships(before) != _memberships(after):
+            plan.keys |= {ALL_ARTICLES, ARCHIVE_LISTING}
+            for record in (before, after):
+                if record is None:
+                    continue
+                data = record.as_dict() if isinstance(record, PageRecord) else record
+                if data["section"]:
+                    sections.add(data["section"])
+                tags.update(data["tags"])
+                authors.update(data["authors"])
+    if SITE in plan.keys:
+        plan.full = "site-wide settings changed"
+    for key in list(plan.keys):
+        kind, _, value = key.partition(":")
+        if kind == "listing" and value.startswith("section:"):
+            sections.add(int(value.split(":", 1)[1]))
+        elif kind == "listing" and value.startswith("tag:"):
+            tags.add(value.split(":", 1)[1])
+        elif kind == "listing" and value.startswith("author:"):
+            authors.add(int(value.split(":", 1)[1]))
+        elif kind == "author":
+            authors.add(int(value))
+    plan.keys |= {selectors.section_listing_key(s) for s in sections}
+    plan.keys |= {selectors.tag_listing_key(t) for t in tags}
+    plan.keys |= {selectors.author_listing_key(a) for a in authors}
+    plan.sources |= {f"section:{s}" for s in sections}
+    plan.sources |= {f"tag:{t}" for t in tags}
+    plan.sources |= {f"author:{a}" for a in authors}
+
+    urls: list[SiteUrl] = list(selectors.page_urls(r for r in now.values()))
+    if sections:
+        urls += selectors.section_listing_urls(section_ids=sections)
+    if tags:
+        urls += selectors.tag_listing_urls(slugs=tags)
+    if authors:
+        urls += selectors.author_listing_urls(author_ids=authors)
+    if ARCHIVE_LISTING in plan.keys:
+        urls += selectors.archive_urls()
+        plan.sources.add("archive")
+    if plan.keys & {ALL_ARTICLES, ANY_PAGE}:
+        urls += [u for u in selectors.collection_urls() if u.deps & plan.keys]
+    if MIRRORS in plan.keys:
+        urls += [u for u in selectors.fixed_urls() if MIRRORS in u.deps]
+    if REDIRECTS in plan.keys:
+        urls += selectors.redirect_urls()
+        plan.sources.add("redirects")
+    if ROUTES in plan.keys:
+        urls += selectors.route_urls()
+        plan.sources.add("routes")
+    plan.urls = selectors.merge_site_urls(urls)
+    return plan
+
+
+def site_update(
+    *,
+    out: Path,
+    portable_out: Path | None = None,
+    page_ids: Iterable[int] = (),
+    keys: Iterable[str] = (),
+    search_index: bool = True,
+    progress: Progress | None = None,
+) -> BuildReport:
+    """Bring the output up to date after the pages ``page_ids`` changed (published, edited,
+    unpublished, moved, deleted) or after changes named by dependency ``keys``."""
+    progress = progress or Progress()
+    out = Path(out)
+    with locked(out):
+        manifest = Manifest.load(out)
+        if not manifest.files:
+            build_check()
+            return _build(out, portable_out, 1, search_index, progress)
+        plan = update_plan(manifest=manifest, page_ids=page_ids, keys=keys)
+        if plan.full:
+            logger.info("Rebuilding the whole site: %s", plan.full)
+            build_check()
+            return _build(out, portable_out, 1, search_index, progress)
+        return _update(manifest, plan, out, portable_out, search_index, progress)
+
+
+def _update(
+    manifest: Manifest,
+    plan: UpdatePlan,
+    out: Path,
+    portable_out: Path | None,
+    search_index: bool,
+    progress: Progress,
+) -> BuildReport:
+    started = time.monotonic()
+    target = OutputTarget.from_settings(root=out, portable=portable_out)
+    report = BuildReport(full=False)
+    new_paths = {url.path for url in plan.urls}
+    front = frozenset(
+        {"/"}
+        | {r.path for r in plan.records.values() if r is not None}
+        | {p["path"] for p in manifest.pages.values() if p["kind"] == "section"}
+    )
+    jobs = _jobs(plan.urls, front)
+    for name in sorted(manifest.matching(plan.keys)):
+        entry = manifest.files[name]
+        if entry["path"] in new_paths:
+            continue
+        sources = set(entry.get("sources", ()))
+        if sources and sources <= plan.sources:
+            # Every list that produced this URL was produced again without it: it is gone.
+            _remove_file(manifest, name, target, report)
+            continue
+        new_paths.add(entry["path"])
+        deps = frozenset(entry["deps"])
+        jobs.append(Job(entry["path"], deps, frozenset(sources), _priority(entry["path"], front)))
+    known = manifest.paths()
+    results = _render(
+        jobs,
+        target,
+        processes=1,
+        follow=lambda path: path not in known,
+        report=report,
+        progress=progress,
+        started=started,
+        description="Updating pages",
+    )
+    assets = _finish_files(manifest, results, target, report)
+    _copy_assets(manifest, assets, target, report)
+    for page_id, record in plan.records.items():
+        if record is None:
+            manifest.pages.pop(str(page_id), None)
+        else:
+            manifest.pages[str(page_id)] = record.as_dict()
+    manifest.built_at = timezone.now().isoformat()
+    manifest.save(out)
+    report.seconds = time.monotonic() - started
+    if search_index and plan.search:
+        # The pages are out already; a failing index leaves the previous one in place.
+        try:
+            _index_search(manifest, target, report)
+        except search.SearchIndexError:
+            logger.exception("Search index not updated")
+        else:
+            manifest.save(out)
+    report.seconds = time.monotonic() - started
+    return report
+
+
+__all__ = [
+    "BuildError",
+    "BuildReport",
+    "OutputError",
+    "site_build",
+    "site_update",
+    "update_plan",
+]

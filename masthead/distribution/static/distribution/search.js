@@ -1,0 +1,130 @@
+// Search without a server. Over HTTP(S): Pagefind's interface over the index built with the
+// site (/pagefind/). From a copy opened from disk (file://) the browser refuses the fetches
+// Pagefind needs, so the page searches headlines and summaries from a script instead.
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  // This file lives at <site root>/static/distribution/: the site root is two levels up,
+  // wherever the copy is served from (a domain, a sub-path, a folder on disk).
+  var root = new URL("../../", script.src);
+
+  function load(src, done, failed) {
+    var element = document.createElement("script");
+    element.src = src;
+    element.onload = done;
+    element.onerror = failed;
+    document.head.appendChild(element);
+  }
+
+  function query() {
+    try {
+      return new URLSearchParams(window.location.search).get("q") || "";
+    } catch (error) {
+      return "";
+    }
+  }
+
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text) node.textContent = text;
+    return node;
+  }
+
+  function fold(text) {
+    return (text || "").toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "");
+  }
+
+  function offline(box, reason) {
+    box.textContent = "";
+    box.appendChild(element("p", "search__note", reason));
+    load(new URL("search/offline-index.js", root).href, function () {
+      var entries = window.mastheadOfflineIndex || [];
+      var form = element("form", "search__form");
+      form.setAttribute("role", "search");
+      var label = element("label", "visually-hidden", "Search headlines and summaries");
+      label.htmlFor = "offline-search";
+      var input = element("input");
+      input.type = "search";
+      input.id = "offline-search";
+      input.placeholder = "Search headlines and summaries";
+      var button = element("button", "", "Search");
+      button.type = "submit";
+      form.append(label, input, button);
+      var status = element("p", "search__meta");
+      status.setAttribute("role", "status");
+      var list = element("ol", "search__results");
+      box.append(form, status, list);
+
+      function run() {
+        var words = fold(input.value).split(/\s+/).filter(Boolean);
+        list.textContent = "";
+        if (!words.length) {
+          status.textContent = "";
+          return;
+        }
+        var found = entries.filter(function (entry) {
+          var text = fold([entry.title, entry.standfirst, entry.section].join(" "));
+          return words.every(function (word) { return text.indexOf(word) !== -1; });
+        });
+        status.textContent = found.length === 1 ? "1 article found" : found.length + " articles found";
+        found.slice(0, 100).forEach(function (entry) {
+          var item = element("li");
+          var link = element("a", "", entry.title);
+          // On disk a folder does not open its index.html by itself.
+          var path = entry.url.replace(/^\//, "");
+          link.href = new URL(path + (path.endsWith("/") || !path ? "index.html" : ""), root).href;
+          item.append(link, element("p", "search__meta", [entry.section, entry.date].filter(Boolean).join(" · ")), element("p", "", entry.standfirst));
+          list.appendChild(item);
+        });
+      }
+      form.addEventListener("submit", function (event) {
+        event.preventDefault();
+        run();
+      });
+      input.value = query();
+      run();
+    }, function () {
+      box.appendChild(element("p", "", "The search index is not part of this copy."));
+    });
+  }
+
+  function start() {
+    var box = document.getElementById("search");
+    if (!box) return;
+    if (window.location.protocol === "file:") {
+      offline(box, "You are reading a copy saved on this device, so search covers headlines and summaries only.");
+      return;
+    }
+    // The index and its stylesheet exist only in built copies, so both are asked for from here
+    // rather than linked from the page: a server without a build answers no broken link.
+    var style = document.createElement("link");
+    style.rel = "stylesheet";
+    style.href = new URL("pagefind/pagefind-ui.css", root).href;
+    document.head.appendChild(style);
+    load(new URL("pagefind/pagefind-ui.js", root).href, function () {
+      if (typeof window.PagefindUI !== "function") {
+        offline(box, "Full-text search is not available here; searching headlines and summaries.");
+        return;
+      }
+      var ui = new window.PagefindUI({
+        element: "#search",
+        bundlePath: new URL("pagefind/", root).pathname,
+        baseUrl: root.pathname,
+        showImages: false,
+        showSubResults: true,
+        resetStyles: false,
+      });
+      var q = query();
+      if (q) ui.triggerSearch(q);
+    }, function () {
+      offline(box, "Full-text search is not available here; searching headlines and summaries.");
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();

@@ -1,0 +1,190 @@
+"""``masthead build``: every public page written to a file, exactly as the app serves it."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.test import Client
+
+from masthead.distribution.services.output import STATE_DIR, Manifest
+from masthead.distribution.tests.conftest import CONTACT, MIRROR, ONION
+
+ATTRIBUTE = re.compile(r"""\s(href|src|srcset|action)="([^"]*)\"""")
+
+
+def app_client() -> Client:
+    base = urlsplit(settings.BASE_URL)
+    return Client(HTTP_HOST=base.netloc)
+
+
+def fetch(client: Client, path: str):
+    response = client.get(path, secure=settings.BASE_URL.startswith("https"))
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return response.status_code, body
+
+
+def html_files(root: Path) -> list[Path]:
+    return [
+        p for p in root.rglob("*.html") if STATE_DIR not in p.parts and "pagefind" not in p.parts
+    ]
+
+
+@pytest.mark.django_db
+def test_every_file_is_byte_for_byte_what_the_app_serves(built, publication):
+    manifest = Manifest.load(built.out)
+    client = app_client()
+    different = []
+    for name, entry in manifest.files.items():
+        status, body = fetch(client, entry["path"])
+        if body != (built.out / name).read_bytes():
+            different.append(f"{entry['path']} ({status})")
+    assert not different, f"differs from the app: {different}"
+
+    paths = manifest.paths()
+    article = publication.articles[5]
+    expected = {
+        "/",
+        "/world/",
+        "/world/page/2/",
+        "/world/page/3/",
+        "/culture/",
+        article.url,
+        unquote(publication.unicode_article.url),
+        "/tags/exile/",
+        "/tags/music/",
+        f"/authors/{publication.pen_name.slug}/",
+        "/archive/",
+        "/archive/page/2/",
+        "/archive/page/3/",
+        "/privacy/",
+        "/feeds/rss.xml",
+        "/feeds/atom.xml",
+        "/feeds/world/rss.xml",
+        "/feeds/culture/atom.xml",
+        "/sitemap.xml",
+        "/news-sitemap.xml",
+        "/robots.txt",
+        "/search/",
+        "/search/offline-index.js",
+        "/mirrors.json",
+        "/404.html",
+    }
+    assert expected <= paths, f"missing: {sorted(expected - paths)}"
+    assert "/world/page/4/" not in paths  # 26 articles, 12 a page
+    # Directory addresses are index.html files; the 404 page is 404.html.
+    assert (built.out / "world/page/2/index.html").is_file()
+    assert (built.out / "culture/концерт-в-изгнании/index.html").is_file()
+    assert b"We could not find that page" in (built.out / "404.html").read_bytes()
+
+
+def test_assets_are_the_hashed_files_the_pages_name_and_nothing_else(built):
+    referenced = set()
+    for page in html_files(built.out):
+        for name, value in ATTRIBUTE.findall(page.read_text()):
+            for url in value.split(",") if name == "srcset" else [value]:
+                path = unquote(url.strip().split(" ")[0])
+                if path.startswith(("/static/", "/media/")):
+                    referenced.add(path)
+    assert any(re.match(r"/static/masthead/site\.[0-9a-f]{12}\.css$", p) for p in referenced)
+    assert any(p.startswith("/media/images/") for p in referenced)
+    for path in referenced:
+        assert (built.out / path.lstrip("/")).is_file(), path
+    copied = {
+        "/" + p.relative_to(built.out).as_posix()
+        for p in (built.out / "static").rglob("*")
+        if p.is_file() and not p.name.endswith((".gz", ".br"))
+    }
+    assert copied == referenced & copied  # no admin scripts or unused files
+    assert not (built.out / "static" / "wagtailadmin").exists()
+
+
+def test_portable_copy_links_relatively_and_names_index_html(built, api_origins):
+    page = built.portable / "world/page/2/index.html"
+    html = page.read_text()
+    values = [value for _name, value in ATTRIBUTE.findall(html)]
+    assert not [v for v in values if v.startswith("/")], "root-relative links left"
+    assert 'href="../../../index.html"' in html  # the front page, from /world/page/2/
+    assert re.search(r'href="\.\./\.\./\.\./static/masthead/site\.[0-9a-f]{12}\.css"', html)
+    assert 'href="../../../archive/index.html"' in html
+    # Canonical links still name the main domain.
+    assert f'<link rel="canonical" href="{settings.BASE_URL}/world/page/2/">' in html
+    # Forms that post go to the API origin (the copy has no app behind it).
+    article = (built.portable / "world/world-story-4/index.html").read_text()
+    assert f'action="{api_origins[0]}/newsletter/signup/"' in article
+
+
+@pytest.mark.parametrize("copy", ["out", "portable"])
+def test_nothing_loads_from_another_origin(built, copy):
+    loads = re.compile(
+        r"""<(?:script|img|source|iframe|video|audio)\b[^>]*\s(?:src|srcset)="([^"]+)"|"""
+        r"""<link\b[^>]*rel="(?:stylesheet|icon|preload|modulepreload)"[^>]*href="([^"]+)\"""",
+    )
+    for page in html_files(getattr(built, copy)):
+        for match in loads.finditer(page.read_text()):
+            url = match.group(1) or match.group(2)
+            assert not re.match(r"^(https?:)?//", url), f"{page}: loads {url}"
+
+
+@pytest.mark.django_db
+def test_pages_name_their_onion_copy(built, publication):
+    article = publication.articles[3]
+    html = (built.out / article.url.lstrip("/") / "index.html").read_text()
+    assert f'<meta http-equiv="onion-location" content="http://{ONION}{article.url}">' in html
+    assert (
+        f'<meta http-equiv="onion-location" content="http://{ONION}/">'
+        in (built.out / "index.html").read_text()
+    )
+
+
+def test_mirror_list_in_the_bypass_mirrors_format(built):
+    document = json.loads((built.out / "mirrors.json").read_text())
+    assert document["main_domain"] == urlsplit(settings.BASE_URL).hostname
+    alternatives = document["available_alternatives"]
+    assert [a["url"] for a in alternatives] == [f"http://{ONION}", MIRROR]
+    assert alternatives[0]["proto"] == "tor" and alternatives[0]["type"] == "eotk"
+    assert alternatives[1]["proto"] == "https" and alternatives[1]["type"] == "mirror"
+    assert all({"proto", "type", "created_at", "url"} <= set(a) for a in alternatives)
+    script = (built.out / "mirrors.js").read_text()
+    assert CONTACT in script and MIRROR in script
+
+
+def test_search_index_covers_articles_and_information_pages(built, publication):
+    entry = json.loads((built.out / "pagefind/pagefind-entry.json").read_text())
+    pages = sum(language["page_count"] for language in entry["languages"].values())
+    assert pages == len(publication.articles) + 1  # and the privacy policy
+    assert (built.portable / "pagefind/pagefind-entry.json").read_bytes() == (
+        built.out / "pagefind/pagefind-entry.json"
+    ).read_bytes()
+    offline = (built.out / "search/offline-index.js").read_text()
+    assert publication.unicode_article.title in offline
+
+
+def test_state_stays_out_of_the_copies(built):
+    assert (built.out / STATE_DIR / "manifest.json").is_file()
+    assert not (built.portable / STATE_DIR / "manifest.json").exists()
+
+
+@pytest.mark.django_db
+def test_building_again_rewrites_nothing(built, django_db_blocker, tmp_path):
+    """Unchanged pages are not written again: syncs and caches see nothing new."""
+    from masthead.distribution import services
+
+    before = {p: p.stat().st_mtime_ns for p in built.out.rglob("*") if p.is_file()}
+    report = services.site_build(out=built.out, portable_out=built.portable, processes=1)
+    assert report.written == 0 and report.removed == 0
+    after = {p: p.stat().st_mtime_ns for p in built.out.rglob("*") if p.is_file()}
+    changed = {p for p in before if after.get(p) != before[p] and STATE_DIR not in p.parts}
+    assert not changed
+
+
+def test_build_command_needs_a_destination(publication):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="--out"):
+        call_command("build", out=None)

@@ -1,0 +1,249 @@
+"""Incremental publishing: an editor's publish reaches the static output through the task
+queue, re-rendering exactly the files that depend on the change.
+
+Each test changes articles it creates itself (the package's publication stays as built),
+commits, and runs the real worker (``masthead worker --batch``) in its own process, as in
+production. "Exactly" is checked two ways: afterwards every file is what the app now serves
+(nothing stale), and every file that did not need to change still has its old modification
+time (nothing rewritten for nothing).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django_tasks_db.models import DBTaskResult
+
+from masthead.distribution.services.output import STATE_DIR, Manifest
+from masthead.distribution.tests.conftest import copy_tree, run_worker
+
+
+@pytest.fixture
+def output(built, tmp_path, django_db_blocker, settings):
+    """A copy of the built site that the publishing signals keep up to date."""
+    out, portable = tmp_path / "out", tmp_path / "portable"
+    copy_tree(built.out, out)
+    copy_tree(built.portable, portable)
+    settings.STATIC_OUTPUT_DIR, settings.STATIC_PORTABLE_OUTPUT_DIR = out, portable
+    with django_db_blocker.unblock():
+        DBTaskResult.objects.all().delete()
+        yield out, portable
+
+
+@pytest.fixture
+def created(django_db_blocker):
+    """Pages a test creates, deleted afterwards so the publication is as it was."""
+    pages = []
+    yield pages
+    with django_db_blocker.unblock():
+        from wagtail.contrib.redirects.models import Redirect
+        from wagtail.models import Page
+
+        for page in Page.objects.filter(pk__in=[p.pk for p in pages]):
+            page.delete()
+        Redirect.objects.all().delete()
+        DBTaskResult.objects.all().delete()
+
+
+def snapshot(root: Path) -> dict[str, int]:
+    return {
+        p.relative_to(root).as_posix(): p.stat().st_mtime_ns
+        for p in root.rglob("*")
+        if p.is_file() and STATE_DIR not in p.parts
+    }
+
+
+def worker_env(out: Path, portable: Path) -> dict[str, str]:
+    """The worker's configuration: this output, and the pages' API origin."""
+    return {
+        "MASTHEAD_STATIC_OUT": str(out),
+        "MASTHEAD_STATIC_PORTABLE_OUT": str(portable),
+        "MASTHEAD_API_ORIGINS": " ".join(settings.API_ORIGINS),
+    }
+
+
+READ_MORE = re.compile(rb'<section class="read-more.*?</section>', re.DOTALL)
+
+
+def stale_files(out: Path, *, read_more_may_lag: bool = False) -> list[str]:
+    """Files that differ from what the app serves now.
+
+    A newly published article also becomes a "read more" suggestion on older articles; those
+    are brought up to date by the next full build, not by each publish (see services.site).
+    ``read_more_may_lag`` leaves that block out of the comparison."""
+    client = Client(HTTP_HOST=urlsplit(settings.BASE_URL).netloc)
+    stale = []
+    for name, entry in Manifest.load(out).files.items():
+        response = client.get(entry["path"], secure=settings.BASE_URL.startswith("https"))
+        served, written = response.content, (out / name).read_bytes()
+        if entry["status"] in (301, 302):
+            # A file cannot answer 301: it is a page that sends the reader on.
+            location = response.headers.get("Location", "").encode()
+            if response.status_code != entry["status"] or b"url=" + location not in written:
+                stale.append(name)
+            continue
+        if read_more_may_lag:
+            served, written = READ_MORE.sub(b"", served), READ_MORE.sub(b"", written)
+        if served != written:
+            stale.append(name)
+    return stale
+
+
+def changed(before: dict[str, int], after: dict[str, int]) -> set[str]:
+    return {name for name in before.keys() | after.keys() if before.get(name) != after.get(name)}
+
+
+def fresh(page):
+    """The page as the database has it now (tree fields move as siblings come and go)."""
+    return type(page).objects.get(pk=page.pk)
+
+
+def publish(page) -> None:
+    page.save_revision().publish(skip_permission_checks=True)
+
+
+def task_reports() -> list[dict]:
+    return [r.return_value for r in DBTaskResult.objects.order_by("enqueued_at") if r.return_value]
+
+
+def test_an_edit_rewrites_exactly_the_files_that_show_the_article(
+    output, created, publication, django_db_blocker
+):
+    from masthead.distribution import services
+    from masthead.publishing.tests import factories
+
+    out, portable = output
+    with django_db_blocker.unblock():
+        story = factories.article(
+            parent=fresh(publication.culture),
+            title="A dock strike spreads",
+            tags=["exile"],
+            hours_ago=2,
+        )
+        created.append(story)
+        # Everything up to date with the new article (its first publish included), so that
+        # the edit alone is measured.
+        services.site_build(out=out, portable_out=portable)
+        assert stale_files(out) == []
+        before = snapshot(out)
+        story.title = "A dock strike spreads to three ports"
+        publish(story)
+        run_worker(worker_env(out, portable))
+        after = snapshot(out)
+        assert stale_files(out) == []
+        url = unquote(story.url)
+        report = task_reports()[-1]
+
+    rewritten = changed(before, after)
+    page = url.lstrip("/") + "index.html"
+    assert page in rewritten
+    assert {
+        "index.html",
+        "culture/index.html",
+        "tags/exile/index.html",
+        "feeds/rss.xml",
+    } <= rewritten
+    # Pages that do not show it are left alone: World's listing, the "courts" tag, articles
+    # that do not suggest it.
+    assert not {
+        n for n in rewritten if n.startswith(("world/index", "world/page/", "tags/courts/"))
+    }
+    assert "world/world-story-1/index.html" not in rewritten  # tagged "courts" only
+    # A fraction of the site was rendered, not all of it.
+    assert report["rendered"] < len(Manifest.load(out).files) / 2
+    # The portable copy follows.
+    assert "to three ports" in (portable / page).read_text()
+
+
+def test_publishing_a_new_article_adds_it_and_its_new_tag(
+    output, created, publication, django_db_blocker
+):
+    from masthead.publishing.tests import factories
+
+    out, portable = output
+    with django_db_blocker.unblock():
+        before = snapshot(out)
+        story = factories.article(
+            parent=fresh(publication.world),
+            title="Ferry crews walk out",
+            tags=["ferries"],
+            hours_ago=1,
+        )
+        created.append(story)
+        run_worker(worker_env(out, portable))
+        assert stale_files(out, read_more_may_lag=True) == []
+        url = unquote(story.url)
+        total = len(Manifest.load(out).files)
+        report = task_reports()[-1]
+    after = snapshot(out)
+    added = set(after) - set(before)
+    assert url.lstrip("/") + "index.html" in added
+    assert "tags/ferries/index.html" in added
+    assert (portable / "tags/ferries/index.html").is_file()
+    assert "Ferry crews walk out" in (out / "world/index.html").read_text()
+    # Every page of World's listing and of the archive moved down by one; Culture did not.
+    assert {"world/page/2/index.html", "archive/page/3/index.html"} <= changed(before, after)
+    assert "culture/index.html" not in changed(before, after)
+    assert report["rendered"] < total
+
+
+def test_unpublished_and_deleted_articles_disappear(
+    output, created, publication, django_db_blocker
+):
+    from masthead.publishing.tests import factories
+
+    out, portable = output
+    with django_db_blocker.unblock():
+        first = factories.article(
+            parent=fresh(publication.culture), title="Soon withdrawn", hours_ago=1
+        )
+        second = factories.article(
+            parent=fresh(publication.culture), title="Soon deleted", hours_ago=1
+        )
+        created.extend([first, second])
+        run_worker(worker_env(out, portable))
+        names = [unquote(a.url).lstrip("/") + "index.html" for a in (first, second)]
+        assert all((out / n).is_file() for n in names)
+
+        first.unpublish()
+        second.delete()
+        created.remove(second)
+        run_worker(worker_env(out, portable))
+        # Exact again: pages suggesting them are rewritten, no link is left pointing at them.
+        assert stale_files(out, read_more_may_lag=True) == []
+        for page in out.rglob("*.html"):
+            assert not any(n.removesuffix("index.html") in page.read_text() for n in names), page
+    for name in names:
+        assert not (out / name).exists() and not (portable / name).exists()
+    front = (out / "index.html").read_text()
+    assert "Soon withdrawn" not in front and "Soon deleted" not in front
+
+
+def test_a_moved_article_leaves_a_redirect(output, created, publication, django_db_blocker):
+    from masthead.publishing.models import ArticlePage
+    from masthead.publishing.tests import factories
+
+    out, portable = output
+    with django_db_blocker.unblock():
+        story = factories.article(
+            parent=fresh(publication.culture), title="Filed in the wrong place"
+        )
+        created.append(story)
+        run_worker(worker_env(out, portable))
+        old = unquote(story.url)
+        story.move(fresh(publication.world), pos="last-child")
+        story = ArticlePage.objects.get(pk=story.pk)
+        new = unquote(story.url)
+        run_worker(worker_env(out, portable))
+        assert stale_files(out, read_more_may_lag=True) == []
+    assert new.startswith("/world/")
+    assert "Filed in the wrong place" in (out / new.lstrip("/") / "index.html").read_text()
+    stub = (out / old.lstrip("/") / "index.html").read_text()
+    assert f"url={new}" in stub  # the old address sends readers on
+    assert "Filed in the wrong place" in (out / "world/index.html").read_text()
+    assert "Filed in the wrong place" not in (out / "culture/index.html").read_text()

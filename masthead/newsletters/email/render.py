@@ -1,0 +1,235 @@
+"""An edition rendered once: HTML (CSS inlined) and plain text, with a placeholder where each
+recipient's own link token goes.
+
+Everything per-recipient is a substitution of ``TOKEN_PLACEHOLDER`` (and the address in the
+headers), so a send of 100,000 renders the templates once.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+from dataclasses import dataclass, field
+from email.utils import formataddr
+from urllib.parse import urljoin, urlsplit
+
+import css_inline
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.html import strip_tags
+from wagtail.rich_text import expand_db_html
+
+from masthead.core.models import PublicationSettings
+
+# Letters and digits only: survives HTML escaping, URL building and quoted-printable as is.
+TOKEN_PLACEHOLDER = "MHTOKENc0ffee42d00d"  # noqa: S105 - a marker, not a secret
+
+IMAGE_SPEC = "width-1120|format-jpeg|jpegquality-75"
+
+
+@dataclass(frozen=True)
+class ArticleItem:
+    title: str
+    url: str
+    standfirst: str
+    section: str
+    byline: str
+    image_url: str | None
+    image_alt: str
+    image_credit: str
+    image_caption: str
+    body_html: str = ""  # full text only
+    body_text: str = ""
+
+
+def absolute(url: str) -> str:
+    return urljoin(settings.BASE_URL + "/", url)
+
+
+_HREF = re.compile(r'(href|src)="(/[^"]*)"')
+
+
+def absolute_links(fragment: str) -> str:
+    return _HREF.sub(lambda m: f'{m.group(1)}="{absolute(m.group(2))}"', fragment)
+
+
+_BLOCK_END = re.compile(r"</(p|h[1-6]|li|blockquote|figure|figcaption|div)>", re.I)
+_BREAK = re.compile(r"<br\s*/?>", re.I)
+_LINK = re.compile(r'<a\s[^>]*href="([^"]+)"[^>]*>(.*?)</a>', re.I | re.S)
+
+
+def html_to_text(fragment: str) -> str:
+    """Readable plain text: paragraphs on their own lines, links as "text (url)"."""
+
+    def link(m: re.Match) -> str:
+        text = strip_tags(m.group(2)).strip()
+        url = html_lib.unescape(m.group(1))
+        return f"{text} ({url})" if text and text != url else url
+
+    text = _LINK.sub(link, fragment)
+    text = _BREAK.sub("\n", text)
+    text = _BLOCK_END.sub("\n\n", text)
+    text = re.sub(r"<li[^>]*>", "- ", text, flags=re.I)
+    text = html_lib.unescape(strip_tags(text))
+    lines = [line.strip() for line in text.splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def _image_url(image) -> str | None:
+    if image is None:
+        return None
+    return absolute(image.get_rendition(IMAGE_SPEC).url)
+
+
+def _byline(article) -> str:
+    names = [a.name for a in article.authors]
+    if not names:
+        return ""
+    if len(names) == 1:
+        return f"By {names[0]}"
+    return "By " + ", ".join(names[:-1]) + f" and {names[-1]}"
+
+
+def _body(article) -> tuple[str, str]:
+    """The article body as email-safe HTML (no classes, absolute links) and as text."""
+    parts_html: list[str] = []
+    for block in article.body:
+        kind, value = block.block_type, block.value
+        if kind == "paragraph":
+            parts_html.append(absolute_links(expand_db_html(value.source)))
+        elif kind == "heading":
+            parts_html.append(f"<h3>{html_lib.escape(str(value))}</h3>")
+        elif kind == "quote":
+            attribution = (
+                f'<p class="attribution">— {html_lib.escape(value["attribution"])}</p>'
+                if value.get("attribution")
+                else ""
+            )
+            text = html_lib.escape(value["text"]).replace("\n", "<br>")
+            parts_html.append(f"<blockquote><p>{text}</p>{attribution}</blockquote>")
+        elif kind == "image":
+            url = _image_url(value["image"])
+            credit = " / ".join(
+                p for p in (value.get("photographer"), value.get("organisation")) if p
+            )
+            caption = " ".join(
+                p for p in (value.get("caption") or "", f"Photo: {credit}" if credit else "") if p
+            )
+            parts_html.append(
+                f'<p><img src="{url}" alt="{html_lib.escape(value.get("alt") or "")}" '
+                f'width="560" class="full"></p>'
+                + (f'<p class="caption">{html_lib.escape(caption)}</p>' if caption else "")
+            )
+        elif kind == "embed":
+            parts_html.append(
+                f'<p><a href="{html_lib.escape(value["url"])}">'
+                f"{html_lib.escape(value['title'])}</a> "
+                f"({html_lib.escape(value.get('provider') or 'external link')})</p>"
+            )
+    body_html = "\n".join(parts_html)
+    return body_html, html_to_text(body_html)
+
+
+def edition_items(*, articles, full_text: bool) -> list[ArticleItem]:
+    items = []
+    for article in articles:
+        section = article.get_parent()
+        body_html, body_text = _body(article) if full_text else ("", "")
+        items.append(
+            ArticleItem(
+                title=article.title,
+                url=absolute(article.url or "/"),
+                standfirst=article.standfirst,
+                section=section.title if section else "",
+                byline=_byline(article),
+                image_url=_image_url(article.lead_image),
+                image_alt=article.lead_image_alt,
+                image_credit=article.lead_image_credit,
+                image_caption=article.lead_image_caption,
+                body_html=body_html,
+                body_text=body_text,
+            )
+        )
+    return items
+
+
+def _intro_paragraphs(text: str) -> list[str]:
+    return [p.strip() for p in (text or "").split("\n\n") if p.strip()]
+
+
+def edition_email_context(*, edition, preview: bool = False, articles=None) -> dict:
+    from masthead.newsletters import selectors
+
+    newsletter = edition.newsletter
+    publication = PublicationSettings.load()
+    if articles is None:
+        articles = selectors.edition_articles(edition=edition)
+    when = edition.sent_at or edition.scheduled_at or timezone.now()
+    token = TOKEN_PLACEHOLDER
+    return {
+        "edition": edition,
+        "newsletter": newsletter,
+        "publication": publication,
+        "subject": edition.subject,
+        "date": timezone.localtime(when),
+        "intro_paragraphs": _intro_paragraphs(edition.intro),
+        "items": edition_items(articles=articles, full_text=edition.full_text),
+        "full_text": edition.full_text,
+        "base_url": settings.BASE_URL,
+        "web_url": absolute(edition.get_absolute_url())
+        if edition.pk
+        else absolute("/newsletter/preview/"),
+        "archive_url": absolute(newsletter.get_absolute_url()),
+        "unsubscribe_url": absolute(f"/newsletter/unsubscribe/{token}/"),
+        "manage_url": absolute(f"/newsletter/manage/{token}/"),
+        "preview": preview,
+    }
+
+
+@dataclass(frozen=True)
+class RenderedEdition:
+    subject: str
+    from_email: str  # "Name <address>"
+    sender_address: str
+    list_id: str
+    html: str  # CSS inlined; TOKEN_PLACEHOLDER where each reader's token goes
+    text: str
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def personalise(self, token: str) -> tuple[str, str]:
+        return self.html.replace(TOKEN_PLACEHOLDER, token), self.text.replace(
+            TOKEN_PLACEHOLDER, token
+        )
+
+    def html_for_preview(self) -> str:
+        return self.html.replace(TOKEN_PLACEHOLDER, "preview")
+
+
+_inliner = css_inline.CSSInliner(keep_style_tags=False, load_remote_stylesheets=False)
+
+
+def email_html_inline(raw_html: str) -> str:
+    return _inliner.inline(raw_html)
+
+
+def list_id_for(newsletter) -> str:
+    host = urlsplit(settings.BASE_URL).hostname or "localhost"
+    name = newsletter.name.replace('"', "'")
+    return f'"{name}" <{newsletter.slug}.list-id.{host}>'
+
+
+def edition_render(*, edition, preview: bool = False, articles=None) -> RenderedEdition:
+    context = edition_email_context(edition=edition, preview=preview, articles=articles)
+    html = email_html_inline(render_to_string("newsletters/email/edition.html", context))
+    text = render_to_string("newsletters/email/edition.txt", context)
+    text = re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+    newsletter = edition.newsletter
+    return RenderedEdition(
+        subject=edition.subject,
+        from_email=formataddr((newsletter.sender_name, newsletter.sender_email)),
+        sender_address=newsletter.sender_email,
+        list_id=list_id_for(newsletter),
+        html=html,
+        text=text,
+    )

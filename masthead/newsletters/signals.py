@@ -1,0 +1,15 @@
+"""Signals sent after a change has committed, for extensions. Core flow never depends on them.
+
+Each is sent with keyword arguments named below and ``sender`` set to the model class.
+"""
+
+from django.dispatch import Signal
+
+#: ``subscriber``, ``newsletters`` (list): the reader confirmed (or rejoined) these lists.
+subscription_confirmed = Signal()
+#: ``subscriber``, ``newsletter``, ``reason``: the reader left a list.
+subscription_ended = Signal()
+#: ``email``, ``reason``: an address was put on the suppression list.
+address_suppressed = Signal()
+#: ``edition``: every recipient of an edition has an outcome.
+edition_sent = Signal()

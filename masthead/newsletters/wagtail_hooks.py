@@ -1,0 +1,241 @@
+"""The Newsletters menu in the Wagtail admin: lists, editions, subscribers, suppressions,
+and the activity log."""
+
+from __future__ import annotations
+
+import django_filters
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.urls import path
+from wagtail import hooks
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.widgets import HeaderButton, ListingButton
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import (
+    DeleteView,
+    EditView,
+    IndexView,
+    SnippetViewSet,
+    SnippetViewSetGroup,
+)
+
+from masthead.newsletters import admin_views
+from masthead.newsletters.models import (
+    AuditEntry,
+    Edition,
+    Newsletter,
+    Subscriber,
+    Subscription,
+    Suppression,
+)
+from masthead.newsletters.services.subscriptions import ERASURE_STATEMENT, subscriber_erase
+
+
+@hooks.register("register_admin_urls")
+def register_admin_urls():
+    return [
+        path(
+            "newsletters/editions/<int:pk>/send/",
+            admin_views.edition_send_page,
+            name="newsletters_edition_send",
+        ),
+        path(
+            "newsletters/editions/<int:pk>/email/",
+            admin_views.edition_email,
+            name="newsletters_edition_email",
+        ),
+    ]
+
+
+# --- Newsletters ----------------------------------------------------------------------------
+
+
+class NewsletterViewSet(SnippetViewSet):
+    model = Newsletter
+    icon = "mail"
+    menu_label = "Newsletters"
+    list_display = ["name", "cadence", "send_weekday", "send_time", "is_public", "is_default"]
+    copy_view_enabled = False
+
+
+# --- Editions -------------------------------------------------------------------------------
+
+
+class EditionStatusColumn(Column):
+    def get_value(self, instance):
+        if instance.status in (Edition.Status.SENDING, Edition.Status.SENT):
+            from masthead.newsletters import selectors
+
+            progress = selectors.edition_progress(edition=instance)
+            return f"{instance.get_status_display()} — {progress.sent} of {progress.total}"
+        if instance.status == Edition.Status.SCHEDULED and instance.scheduled_at:
+            return f"Scheduled for {instance.scheduled_at:%a %d %b %H:%M}"
+        return instance.get_status_display()
+
+
+class EditionIndexView(IndexView):
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        buttons.insert(
+            0,
+            ListingButton(
+                "Preview, test, send" if instance.is_editable else "Progress",
+                url=admin_views.send_page_url(instance),
+                icon_name="mail",
+                priority=5,
+            ),
+        )
+        return buttons
+
+
+class EditionEditView(EditView):
+    def dispatch(self, request, *args, **kwargs):
+        edition = self.get_object()
+        if not edition.is_editable:
+            messages.info(
+                request, "This edition is being sent or was sent: it can no longer change."
+            )
+            return redirect(admin_views.send_page_url(edition))
+        return super().dispatch(request, *args, **kwargs)
+
+    @property
+    def header_buttons(self):
+        return [
+            *super().header_buttons,
+            HeaderButton(
+                "Preview, test, send", url=admin_views.send_page_url(self.object), icon_name="mail"
+            ),
+        ]
+
+
+class EditionViewSet(SnippetViewSet):
+    model = Edition
+    icon = "doc-full"
+    menu_label = "Editions"
+    index_view_class = EditionIndexView
+    edit_view_class = EditionEditView
+    list_display = ["subject", "newsletter", EditionStatusColumn("status", label="Status")]
+    list_filter = ["newsletter", "status"]
+    search_fields = ["subject"]
+    copy_view_enabled = False
+
+
+# --- Subscribers ----------------------------------------------------------------------------
+
+
+class SubscriberFilterSet(WagtailFilterSet):
+    newsletter = django_filters.ModelChoiceFilter(
+        label="List",
+        queryset=Newsletter.objects.all(),
+        field_name="subscriptions__newsletter",
+        distinct=True,
+    )
+    status = django_filters.ChoiceFilter(
+        label="Status on a list",
+        choices=Subscription.Status.choices,
+        method="filter_status",
+    )
+
+    def filter_status(self, queryset, name, value):
+        newsletter = self.form.cleaned_data.get("newsletter")
+        condition = {"subscriptions__status": value}
+        if newsletter:
+            condition["subscriptions__newsletter"] = newsletter
+        return queryset.filter(**condition).distinct()
+
+    class Meta:
+        model = Subscriber
+        fields = []
+
+
+class ListsColumn(Column):
+    def get_value(self, instance):
+        return "; ".join(
+            f"{s.newsletter.name}: {s.get_status_display().lower()}"
+            for s in instance.subscriptions.all()
+        )
+
+
+class SubscriberIndexView(IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().prefetch_related("subscriptions__newsletter")
+
+
+class SubscriberDeleteView(DeleteView):
+    """Deleting a subscriber is erasure: everything about them goes, and the page says what."""
+
+    erasure_statement = ERASURE_STATEMENT
+    success_message = "Erased %(object)s."
+
+    def delete_action(self):
+        subscriber_erase(subscriber=self.object, actor=self.request.user)
+
+
+class SubscriberViewSet(SnippetViewSet):
+    model = Subscriber
+    icon = "user"
+    menu_label = "Subscribers"
+    index_view_class = SubscriberIndexView
+    delete_view_class = SubscriberDeleteView
+    list_display = ["email", ListsColumn("lists", label="Lists"), "created_at"]
+    list_export = ["email", "lists_for_export", "created_at"]
+    export_headings = {"lists_for_export": "Lists (status, consent time, page)"}
+    export_filename = "subscribers"
+    filterset_class = SubscriberFilterSet
+    search_fields = ["email"]
+    search_backend_name = None  # a plain database search: instant, no index to keep
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    inspect_view_fields = ["email", "created_at", "lists_for_export"]
+
+    @property
+    def delete_template_name(self):
+        return "newsletters/admin/subscriber_confirm_delete.html"
+
+
+# --- Suppressions and activity --------------------------------------------------------------
+
+
+class SuppressionViewSet(SnippetViewSet):
+    model = Suppression
+    icon = "warning"
+    menu_label = "Suppressions"
+    list_display = ["email", "reason", "detail", "created_at"]
+    list_filter = ["reason"]
+    search_fields = ["email"]
+    search_backend_name = None
+    copy_view_enabled = False
+
+
+class AuditEntryViewSet(SnippetViewSet):
+    model = AuditEntry
+    icon = "history"
+    menu_label = "Activity"
+    list_display = ["at", "action", "actor", "newsletter", "edition", "subscriber"]
+    list_filter = ["action", "newsletter"]
+    copy_view_enabled = False
+    inspect_view_enabled = True
+
+
+class NewslettersGroup(SnippetViewSetGroup):
+    menu_label = "Newsletters"
+    menu_icon = "mail"
+    menu_order = 250
+    items = (
+        EditionViewSet,
+        NewsletterViewSet,
+        SubscriberViewSet,
+        SuppressionViewSet,
+        AuditEntryViewSet,
+    )
+
+
+register_snippet(NewslettersGroup)
+
+
+@hooks.register("construct_snippet_listing_buttons")
+def _no_edit_for_audit(buttons, instance, user):
+    # The activity log is a record: it is read, never edited.
+    if isinstance(instance, AuditEntry):
+        buttons[:] = [b for b in buttons if getattr(b, "label", "") in ("Inspect",)]

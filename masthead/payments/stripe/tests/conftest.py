@@ -1,0 +1,90 @@
+"""localstripe, a Stripe-compatible server, started on 127.0.0.1 for the session and stopped
+after it; Masthead configured to use it as its Stripe."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+SOURCE_ROOT = Path(__file__).resolve().parents[4]
+SECRET_KEY = "sk_test_masthead_localstripe"
+PUBLISHABLE_KEY = "pk_test_masthead_localstripe"
+WEBHOOK_SECRET = "whsec_masthead_test_secret"
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def localstripe_url(tmp_path_factory) -> str:
+    port = _free_port()
+    log = tmp_path_factory.mktemp("localstripe") / "localstripe.log"
+    with log.open("wb") as out:
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "masthead.payments.stripe.tests.localstripe_server",
+                "--port",
+                str(port),
+            ],
+            cwd=SOURCE_ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if server.poll() is not None:
+                pytest.fail(f"localstripe exited with {server.returncode}: {log.read_text()}")
+            try:
+                urllib.request.urlopen(url + "/js.stripe.com/v3/", timeout=2).read()
+                break
+            except (urllib.error.URLError, OSError):
+                if time.monotonic() > deadline:
+                    pytest.fail(f"localstripe did not answer on {url}: {log.read_text()}")
+                time.sleep(0.1)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+@pytest.fixture
+def stripe_settings(settings, localstripe_url):
+    settings.STRIPE_SECRET_KEY = SECRET_KEY
+    settings.STRIPE_PUBLISHABLE_KEY = PUBLISHABLE_KEY
+    settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
+    settings.STRIPE_API_BASE = localstripe_url
+    settings.STRIPE_JS_URL = localstripe_url + "/js.stripe.com/v3/"
+    # localstripe does not know proration_behavior; Stripe's default applies.
+    settings.STRIPE_PRORATION_BEHAVIOR = ""
+    return settings
+
+
+@pytest.fixture
+def stripe_client(stripe_settings):
+    from masthead.payments.stripe.provider import StripeProvider
+
+    return StripeProvider().client
+
+
+def pytest_configure(config):
+    config.pluginmanager.import_plugin("masthead.core.tests.demo_server")
+    config.pluginmanager.import_plugin("masthead.supporters.tests.revenue_site")

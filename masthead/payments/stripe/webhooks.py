@@ -1,0 +1,192 @@
+"""Stripe's webhooks: the signature check and the parsing of events into ``ProviderEvent``s,
+and how Stripe's objects read (in older and newer API shapes alike).
+
+Only the events Masthead acts on are normalized; every other type comes back as ``IGNORED``
+(still recorded, so a replay of it is recognised). Subscription events are not trusted for
+their snapshot: Stripe sends them in any order, so the subscription is read afresh and its
+current state is what the event carries.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+import stripe
+
+from masthead.payments.base import (
+    EventKind,
+    Frequency,
+    ProviderEvent,
+    RecurringState,
+    RecurringStatus,
+    WebhookPayloadError,
+)
+
+INTERVALS = {Frequency.MONTHLY: "month", Frequency.ANNUAL: "year"}
+FREQUENCIES = {v: k for k, v in INTERVALS.items()}
+STATUSES = {
+    "incomplete": RecurringStatus.INCOMPLETE,
+    "trialing": RecurringStatus.ACTIVE,
+    "active": RecurringStatus.ACTIVE,
+    "past_due": RecurringStatus.PAST_DUE,
+    "unpaid": RecurringStatus.PAST_DUE,
+    "paused": RecurringStatus.PAST_DUE,
+    "canceled": RecurringStatus.CANCELLED,
+    "incomplete_expired": RecurringStatus.CANCELLED,
+}
+PAYMENT_EVENTS = {
+    "payment_intent.succeeded": EventKind.PAYMENT_SUCCEEDED,
+    "payment_intent.payment_failed": EventKind.PAYMENT_FAILED,
+    "invoice.paid": EventKind.PAYMENT_SUCCEEDED,
+    "invoice.payment_succeeded": EventKind.PAYMENT_SUCCEEDED,
+    "invoice.payment_failed": EventKind.PAYMENT_FAILED,
+}
+SUBSCRIPTION_EVENTS = {
+    "customer.subscription.created",
+    "customer.subscription.updated",
+    "customer.subscription.deleted",
+}
+# Where our checkout reference travels in Stripe's metadata.
+METADATA_KEY = "masthead_checkout"
+# As Stripe's own libraries: an older signature is refused, so a captured event cannot be
+# replayed later.
+SIGNATURE_TOLERANCE_SECONDS = 300
+
+SubscriptionReader = Callable[[str], "dict | None"]
+
+
+# --- Reading Stripe's objects ----------------------------------------------------------------
+
+
+def timestamp(value: Any) -> datetime | None:
+    return datetime.fromtimestamp(int(value), UTC) if value else None
+
+
+def object_id(value: Any) -> str:
+    """An id whether Stripe sent the object expanded or as its id."""
+    if isinstance(value, dict):
+        return str(value.get("id") or "")
+    return str(value or "")
+
+
+def subscription_state(subscription: dict) -> RecurringState:
+    items = (subscription.get("items") or {}).get("data") or [{}]
+    item = items[0]
+    plan = item.get("plan") or item.get("price") or subscription.get("plan") or {}
+    amount = plan.get("amount", plan.get("unit_amount"))
+    interval = plan.get("interval") or (plan.get("recurring") or {}).get("interval")
+    # Newer API versions keep the period on the item.
+    period_end = subscription.get("current_period_end") or item.get("current_period_end")
+    return RecurringState(
+        reference=subscription["id"],
+        status=STATUSES.get(subscription.get("status", ""), RecurringStatus.INCOMPLETE),
+        observed_at=datetime.now(UTC),
+        current_period_end=timestamp(period_end),
+        cancel_at_period_end=bool(subscription.get("cancel_at_period_end")),
+        amount_minor=int(amount) * int(item.get("quantity") or 1) if amount is not None else None,
+        currency=str(plan.get("currency") or "").upper(),
+        frequency=FREQUENCIES.get(interval),
+    )
+
+
+def _checkout(obj: Mapping | None) -> str:
+    return str(((obj or {}).get("metadata") or {}).get(METADATA_KEY, ""))
+
+
+# --- Signature ---------------------------------------------------------------------------------
+
+
+def signature_valid(body: bytes, headers: Mapping[str, str], *, secret: str) -> bool:
+    header = headers.get("Stripe-Signature")
+    if not header or not secret:
+        return False
+    try:
+        # Stripe's own check: HMAC-SHA256 compared in constant time, within the tolerance.
+        return stripe.WebhookSignature.verify_header(
+            body, header, secret, SIGNATURE_TOLERANCE_SECONDS
+        )
+    except (stripe.SignatureVerificationError, UnicodeDecodeError, ValueError):
+        return False
+
+
+# --- Events ------------------------------------------------------------------------------------
+
+
+def events_from(body: bytes, *, subscription: SubscriptionReader) -> list[ProviderEvent]:
+    """Normalize one verified event body. ``subscription`` reads a subscription's current
+    state from Stripe (None when Stripe no longer knows it)."""
+    try:
+        event = json.loads(body)
+        event_id, event_type = str(event["id"]), str(event["type"])
+        occurred_at = timestamp(event["created"]) or datetime.now(UTC)
+        obj = event["data"]["object"]
+        if not event_id or not isinstance(obj, dict):
+            raise ValueError("no id or object")
+    except (ValueError, KeyError, TypeError) as exc:
+        raise WebhookPayloadError(f"malformed Stripe event ({exc.__class__.__name__})") from None
+    base = {"event_id": event_id, "provider_type": event_type, "occurred_at": occurred_at}
+    try:
+        if event_type in SUBSCRIPTION_EVENTS:
+            return [_subscription_event(base, obj, subscription)]
+        if event_type.startswith("payment_intent.") and event_type in PAYMENT_EVENTS:
+            return [_intent_event(base, obj)]
+        if event_type.startswith("invoice.") and event_type in PAYMENT_EVENTS:
+            return [_invoice_event(base, obj, subscription)]
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise WebhookPayloadError(f"malformed {event_type} object ({exc!r})") from None
+    return [ProviderEvent(kind=EventKind.IGNORED, **base)]
+
+
+def _subscription_event(base: dict, obj: dict, read: SubscriptionReader) -> ProviderEvent:
+    # Gone at Stripe: the snapshot in the event is all there is.
+    state = subscription_state(read(obj["id"]) or obj)
+    return ProviderEvent(
+        kind=EventKind.RECURRING_UPDATED,
+        recurring_reference=state.reference,
+        recurring=state,
+        checkout_reference=_checkout(obj),
+        **base,
+    )
+
+
+def _intent_event(base: dict, obj: dict) -> ProviderEvent:
+    if obj.get("invoice"):
+        # A subscription's payment: the invoice's own event records it.
+        return ProviderEvent(kind=EventKind.IGNORED, **base)
+    error = (obj.get("last_payment_error") or {}).get("message", "")
+    return ProviderEvent(
+        kind=PAYMENT_EVENTS[base["provider_type"]],
+        checkout_reference=_checkout(obj),
+        payment_reference=obj["id"],
+        amount_minor=int(obj.get("amount_received") or obj.get("amount") or 0),
+        currency=str(obj.get("currency") or "").upper(),
+        message=error,
+        **base,
+    )
+
+
+def _invoice_event(base: dict, obj: dict, read: SubscriptionReader) -> ProviderEvent:
+    reference = object_id(obj.get("subscription")) or object_id(
+        ((obj.get("parent") or {}).get("subscription_details") or {}).get("subscription")
+    )
+    if not reference:
+        return ProviderEvent(kind=EventKind.IGNORED, **base)  # not a subscription's invoice
+    kind = PAYMENT_EVENTS[base["provider_type"]]
+    amount = obj.get("amount_paid") if kind == EventKind.PAYMENT_SUCCEEDED else None
+    current = read(reference)
+    return ProviderEvent(
+        kind=kind,
+        payment_reference=obj["id"],
+        recurring_reference=reference,
+        recurring=subscription_state(current) if current else None,
+        # The subscription carries our reference: the first payment can be matched even
+        # before the payment step has recorded the subscription.
+        checkout_reference=_checkout(current),
+        amount_minor=int(amount if amount is not None else obj.get("amount_due") or 0),
+        currency=str(obj.get("currency") or "").upper(),
+        is_renewal=obj.get("billing_reason") == "subscription_cycle",
+        **base,
+    )

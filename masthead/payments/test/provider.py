@@ -1,0 +1,254 @@
+"""A provider for the demo and for staging: no money moves, and the reader chooses what
+happens — the payment succeeds, is declined, or asks for an extra confirmation step like
+3-D Secure. Available only while editors have test mode on; every screen says TEST MODE.
+
+It also sends webhooks, signed like Stripe's (``t=<time>,v1=<HMAC-SHA256>``) with a key
+derived from ``SECRET_KEY``: ``event_payload`` and ``signature_header`` build them, for the
+demo, the tests and the benchmark.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
+
+from django.conf import settings
+
+from masthead.payments.base import (
+    Checkout,
+    EventKind,
+    Frequency,
+    Outcome,
+    PaymentInputError,
+    PaymentPage,
+    PaymentProvider,
+    PaymentResult,
+    ProviderEvent,
+    RecurringState,
+    RecurringStatus,
+    WebhookPayloadError,
+    signatures_match,
+)
+
+SIGNATURE_HEADER = "X-Masthead-Test-Signature"
+# Webhooks older than this are refused, as Stripe's library does: a captured one cannot be
+# replayed later.
+TOLERANCE_SECONDS = 300
+PERIODS = {Frequency.MONTHLY: timedelta(days=30), Frequency.ANNUAL: timedelta(days=365)}
+
+
+def webhook_secret() -> str:
+    return hmac.new(
+        settings.SECRET_KEY.encode(), b"masthead.payments.test webhooks", hashlib.sha256
+    ).hexdigest()
+
+
+def signature_header(body: bytes, *, timestamp: int | None = None, secret: str = "") -> str:
+    timestamp = int(time.time()) if timestamp is None else timestamp
+    mac = hmac.new(
+        (secret or webhook_secret()).encode(), f"{timestamp}.".encode() + body, hashlib.sha256
+    )
+    return f"t={timestamp},v1={mac.hexdigest()}"
+
+
+def _stable_id(prefix: str, key: str) -> str:
+    return prefix + hashlib.sha256(key.encode()).hexdigest()[:20]
+
+
+def event_payload(
+    *,
+    event_id: str,
+    type: str,  # noqa: A002 - the field's name on the wire
+    created: int | None = None,
+    checkout: str = "",
+    payment: str = "",
+    recurring: str = "",
+    amount_minor: int | None = None,
+    currency: str = "",
+    renewal: bool = False,
+    status: str = "",
+    current_period_end: int | None = None,
+    cancel_at_period_end: bool = False,
+    frequency: str = "",
+) -> dict:
+    """One event as the test provider sends it. ``type`` is payment.succeeded,
+    payment.failed or recurring.updated."""
+    return {
+        "id": event_id,
+        "type": type,
+        "created": int(time.time()) if created is None else created,
+        "checkout": checkout,
+        "payment": payment,
+        "recurring": recurring,
+        "amount": amount_minor,
+        "currency": currency,
+        "renewal": renewal,
+        "status": status,
+        "current_period_end": current_period_end,
+        "cancel_at_period_end": cancel_at_period_end,
+        "frequency": frequency,
+    }
+
+
+class TestProvider(PaymentProvider):
+    __test__ = False  # not a pytest test class, whatever its name
+
+    name = "test"
+    label = "Card (test)"
+    icon = "card"
+    frequencies = frozenset({Frequency.ONCE, Frequency.MONTHLY, Frequency.ANNUAL})
+    webhooks = True
+
+    def is_available(self, *, test_mode: bool) -> bool:
+        return test_mode
+
+    def is_test(self) -> bool:
+        return True
+
+    # --- Paying --------------------------------------------------------------------------------
+
+    def checkout_page(self, *, checkout: Checkout, action_url: str) -> PaymentPage:
+        awaiting = checkout.provider_data.get("awaiting") == "confirmation"
+        return PaymentPage(
+            template="payments/test/confirm.html" if awaiting else "payments/test/checkout.html",
+            context={"action_url": action_url},
+        )
+
+    def checkout_submit(self, *, checkout: Checkout, data: Mapping[str, str]) -> PaymentResult:
+        awaiting = checkout.provider_data.get("awaiting") == "confirmation"
+        choice = data.get("confirmation" if awaiting else "outcome", "")
+        if awaiting and choice == "approve" or not awaiting and choice == "succeed":
+            return self._succeeded(checkout)
+        if awaiting and choice == "decline":
+            return PaymentResult(
+                outcome=Outcome.FAILED,
+                provider_data={"awaiting": ""},
+                message="Your bank did not confirm the payment (test). Nothing was charged.",
+            )
+        if not awaiting and choice == "fail":
+            return PaymentResult(
+                outcome=Outcome.FAILED,
+                message="Your card was declined (test). Nothing was charged.",
+            )
+        if not awaiting and choice == "confirm":
+            return PaymentResult(
+                outcome=Outcome.ACTION_REQUIRED,
+                provider_data={"awaiting": "confirmation"},
+                message="Your bank asks you to confirm this payment.",
+            )
+        raise PaymentInputError("Choose what the test payment should do.")
+
+    def _succeeded(self, checkout: Checkout) -> PaymentResult:
+        # Ids derived from the checkout: a doubled submission yields the same payment.
+        now = datetime.now(UTC)
+        recurring = None
+        if checkout.frequency != Frequency.ONCE:
+            recurring = RecurringState(
+                reference=_stable_id("test_sub_", checkout.idempotency_key),
+                status=RecurringStatus.ACTIVE,
+                observed_at=now,
+                current_period_end=now + PERIODS[Frequency(checkout.frequency)],
+                amount_minor=checkout.amount_minor,
+                currency=checkout.currency,
+                frequency=Frequency(checkout.frequency),
+            )
+        return PaymentResult(
+            outcome=Outcome.SUCCEEDED,
+            payment_reference=_stable_id("test_pay_", checkout.idempotency_key),
+            recurring=recurring,
+            provider_data={"awaiting": ""},
+        )
+
+    # --- Recurring support ---------------------------------------------------------------------
+
+    def recurring_update(
+        self, *, current: RecurringState, amount_minor: int, currency: str, frequency: Frequency
+    ) -> RecurringState:
+        return RecurringState(
+            reference=current.reference,
+            status=current.status,
+            observed_at=datetime.now(UTC),
+            current_period_end=current.current_period_end,
+            cancel_at_period_end=current.cancel_at_period_end,
+            amount_minor=amount_minor,
+            currency=currency,
+            frequency=frequency,
+        )
+
+    def recurring_cancel(self, *, current: RecurringState) -> RecurringState:
+        return self._with(current, cancel_at_period_end=True)
+
+    def recurring_resume(self, *, current: RecurringState) -> RecurringState:
+        return self._with(current, cancel_at_period_end=False)
+
+    @staticmethod
+    def _with(current: RecurringState, *, cancel_at_period_end: bool) -> RecurringState:
+        return RecurringState(
+            reference=current.reference,
+            status=current.status,
+            observed_at=datetime.now(UTC),
+            current_period_end=current.current_period_end,
+            cancel_at_period_end=cancel_at_period_end,
+            amount_minor=current.amount_minor,
+            currency=current.currency,
+            frequency=current.frequency,
+        )
+
+    # --- Webhooks ------------------------------------------------------------------------------
+
+    def webhook_verify(self, *, body: bytes, headers: Mapping[str, str]) -> bool:
+        header = headers.get(SIGNATURE_HEADER) or ""
+        fields = dict(part.split("=", 1) for part in header.split(",") if "=" in part)
+        timestamp, given = fields.get("t", ""), fields.get("v1", "")
+        if not timestamp.isdigit() or not given:
+            return False
+        if abs(time.time() - int(timestamp)) > TOLERANCE_SECONDS:
+            return False
+        expected = signature_header(body, timestamp=int(timestamp)).rsplit("v1=", 1)[1]
+        return signatures_match(given, expected)
+
+    def webhook_events(self, *, body: bytes) -> list[ProviderEvent]:
+        try:
+            data = json.loads(body)
+            kind = {
+                "payment.succeeded": EventKind.PAYMENT_SUCCEEDED,
+                "payment.failed": EventKind.PAYMENT_FAILED,
+                "recurring.updated": EventKind.RECURRING_UPDATED,
+            }.get(data["type"], EventKind.IGNORED)
+            occurred_at = datetime.fromtimestamp(int(data["created"]), UTC)
+            event_id = str(data["id"])
+            if not event_id:
+                raise ValueError("empty id")
+            recurring = None
+            if kind == EventKind.RECURRING_UPDATED:
+                end = data.get("current_period_end")
+                recurring = RecurringState(
+                    reference=str(data["recurring"]),
+                    status=RecurringStatus(data["status"]),
+                    observed_at=occurred_at,
+                    current_period_end=datetime.fromtimestamp(int(end), UTC) if end else None,
+                    cancel_at_period_end=bool(data.get("cancel_at_period_end")),
+                    frequency=Frequency(data["frequency"]) if data.get("frequency") else None,
+                )
+            amount = data.get("amount")
+            return [
+                ProviderEvent(
+                    event_id=event_id,
+                    kind=kind,
+                    provider_type=str(data["type"]),
+                    occurred_at=occurred_at,
+                    checkout_reference=str(data.get("checkout") or ""),
+                    payment_reference=str(data.get("payment") or ""),
+                    recurring_reference=str(data.get("recurring") or ""),
+                    amount_minor=int(amount) if amount is not None else None,
+                    currency=str(data.get("currency") or "").upper(),
+                    recurring=recurring,
+                    is_renewal=bool(data.get("renewal")),
+                )
+            ]
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise WebhookPayloadError(f"malformed test event ({exc.__class__.__name__})") from None

@@ -1,0 +1,29 @@
+"""The emails of reader revenue, rendered from templates in ``supporters/email/``: a plain
+text part always, and an HTML part when the template exists."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template import TemplateDoesNotExist
+from django.template.loader import render_to_string
+
+
+def email_send(*, to: str, subject: str, template: str, context: dict, test: bool = False) -> None:
+    from masthead.core.models import PublicationSettings
+
+    publication = PublicationSettings.load()
+    context = {"publication": publication, "BASE_URL": settings.BASE_URL, "test": test, **context}
+    text = render_to_string(f"supporters/email/{template}.txt", context)
+    message = EmailMultiAlternatives(
+        subject=("[TEST MODE] " if test else "") + f"{subject} — {publication.name}",
+        body=text,
+        to=[to],
+    )
+    try:
+        html = render_to_string(f"supporters/email/{template}.html", context)
+    except TemplateDoesNotExist:
+        html = None
+    if html:
+        message.attach_alternative(html, "text/html")
+    message.send()

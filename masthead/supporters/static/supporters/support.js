@@ -1,0 +1,208 @@
+// Reader revenue in the browser. Pages are the same for every reader; this script decides
+// what differs, from two first-party cookies that hold a date and nothing else:
+//   mh_supporter=until:YYYY-MM-DD      this browser gave: no appeals until then
+//   mh_appeal_snooze=until:YYYY-MM-DD  the reader asked to be reminded: no appeals until then
+// It also makes the contribution form instant: checks amounts as they are typed, shows what
+// will be charged, and sends the form without leaving the page until it is accepted.
+(function () {
+  "use strict";
+
+  // --- Appeals: hidden for supporters and snoozed readers -----------------------------------
+
+  function cookieValue(name) {
+    var parts = document.cookie ? document.cookie.split("; ") : [];
+    for (var i = 0; i < parts.length; i++) {
+      var eq = parts[i].indexOf("=");
+      if (parts[i].slice(0, eq) === name) return decodeURIComponent(parts[i].slice(eq + 1));
+    }
+    return null;
+  }
+
+  function today() {
+    var now = new Date();
+    var month = String(now.getMonth() + 1).padStart(2, "0");
+    var day = String(now.getDate()).padStart(2, "0");
+    return now.getFullYear() + "-" + month + "-" + day;
+  }
+
+  // A cookie counts while its date has not passed; a bare value counts while it lives.
+  function stillValid(name) {
+    var value = cookieValue(name);
+    if (value === null) return false;
+    var match = /^until:(\d{4}-\d{2}-\d{2})$/.exec(value);
+    return match ? match[1] >= today() : value !== "";
+  }
+
+  if (stillValid("mh_supporter") || stillValid("mh_appeal_snooze")) {
+    document.querySelectorAll("[data-support-appeal]").forEach(function (appeal) {
+      appeal.hidden = true;
+    });
+  }
+
+  // --- The contribution form ----------------------------------------------------------------
+
+  var SYMBOLS = { USD: "$", EUR: "€", GBP: "£" };
+  var PER = { once: "", monthly: " a month", annual: " a year" };
+
+  function money(minor, currency) {
+    var major = Math.floor(minor / 100);
+    var cents = minor % 100;
+    var text = major.toLocaleString("en") + (cents ? "." + String(cents).padStart(2, "0") : "");
+    return (SYMBOLS[currency] || "") + text;
+  }
+
+  function parseAmount(text) {
+    var cleaned = String(text || "").replace(/[\s\u00a0$€£]/g, "");
+    if (!/^\d{1,9}([.,]\d{1,2})?$/.test(cleaned)) return null;
+    return Math.round(parseFloat(cleaned.replace(",", ".")) * 100);
+  }
+
+  function randomKey() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    var bytes = new Uint8Array(16);
+    crypto.getRandomValues(bytes);
+    return Array.from(bytes, function (b) { return b.toString(16).padStart(2, "0"); }).join("");
+  }
+
+  function enhance(form) {
+    var keyInput = form.querySelector("[data-idempotency-key]");
+    var custom = form.querySelector("[name=custom_amount]");
+    var summary = form.querySelector("[data-summary]");
+    var button = form.querySelector("button[type=submit]");
+    // One key per filled-in form: a double click or a retry sends the same one.
+    keyInput.value = randomKey();
+
+    function checked(name) {
+      var input = form.querySelector("input[name=" + name + "]:checked");
+      return input ? input.value : "";
+    }
+    function group() {
+      return form.querySelector(
+        '.contribution-form__amounts[data-frequency="' + checked("frequency") +
+        '"][data-currency="' + checked("currency") + '"]'
+      );
+    }
+    function chosenAmount() {
+      if (custom.value.trim()) return parseAmount(custom.value);
+      var g = group();
+      var radio = g && g.querySelector("input:checked");
+      return radio ? parseAmount(radio.value) : null;
+    }
+    function errorBox(field) {
+      return form.querySelector('[data-error-for~="' + field + '"]');
+    }
+    function showError(field, message) {
+      var box = errorBox(field);
+      if (!box) return;
+      box.textContent = message || "";
+      box.hidden = !message;
+      var input = field === "amount" || field === "custom_amount" ? custom : form.querySelector("[name=" + field + "]");
+      if (input && input.type !== "radio") {
+        if (message) input.setAttribute("aria-invalid", "true");
+        else input.removeAttribute("aria-invalid");
+      }
+    }
+    function amountProblem() {
+      var amount = chosenAmount();
+      if (amount === null) {
+        return custom.value.trim() ? "Enter an amount in numbers, like 10 or 12.50." : "Choose an amount, or type one in.";
+      }
+      var g = group();
+      var minimum = g ? parseInt(g.dataset.minimum, 10) : 0;
+      if (amount < minimum) {
+        return "The smallest amount we can take is " + money(minimum, checked("currency")) +
+          PER[checked("frequency")] + ". Enter " + money(minimum, checked("currency")) + " or more.";
+      }
+      return "";
+    }
+    function update() {
+      // Offline methods take one-off gifts only: move to one that takes this frequency.
+      var method = form.querySelector("input[name=method]:checked");
+      if (method && checked("frequency") !== "once" && method.closest("[data-once-only]")) {
+        var other = form.querySelector("label:not([data-once-only]) > input[name=method]");
+        if (other) other.checked = true;
+      }
+      var amount = chosenAmount();
+      if (amount === null || amountProblem()) {
+        summary.textContent = "";
+        return;
+      }
+      var fees = form.querySelector("[name=cover_fees]");
+      var total = amount;
+      if (fees && fees.checked) {
+        var percent = parseFloat(fees.closest("label").textContent.replace(/[^0-9.]/g, "")) || 0;
+        total = amount + Math.ceil((amount * percent) / 100);
+      }
+      summary.textContent = "You will give " + money(total, checked("currency")) + PER[checked("frequency")] + ".";
+    }
+
+    custom.addEventListener("input", function () {
+      if (custom.value.trim()) {
+        form.querySelectorAll(".contribution-form__amounts input:checked").forEach(function (radio) {
+          radio.checked = false;
+        });
+      }
+      if (!errorBox("amount").hidden) showError("amount", amountProblem());
+      update();
+    });
+    custom.addEventListener("blur", function () {
+      if (custom.value.trim()) showError("amount", amountProblem());
+    });
+    form.addEventListener("change", function (event) {
+      if (event.target.closest(".contribution-form__amounts")) {
+        custom.value = "";
+        showError("amount", "");
+      }
+      if (event.target.name === "email") showError("email", "");
+      update();
+    });
+
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (button.disabled) return;
+      var problem = amountProblem();
+      showError("amount", problem);
+      var email = form.querySelector("[name=email]");
+      var emailProblem = email.value.trim() ? (email.checkValidity() ? "" : "Enter an email address like name@example.org.") : "Enter your email address: we send your receipt there.";
+      showError("email", emailProblem);
+      showError("form", "");
+      if (problem || emailProblem) {
+        (problem ? custom : email).focus();
+        return;
+      }
+      button.disabled = true;
+      fetch(form.action, {
+        method: "POST",
+        body: new FormData(form),
+        headers: { Accept: "application/json" },
+        credentials: "same-origin",
+      })
+        .then(function (response) {
+          return response.json().then(function (data) {
+            return { status: response.status, data: data };
+          });
+        })
+        .then(function (answer) {
+          if (answer.data.next) {
+            window.location.assign(answer.data.next);
+            return;
+          }
+          button.disabled = false;
+          var errors = answer.data.errors || {};
+          Object.keys(errors).forEach(function (field) {
+            var name = field === "custom_amount" ? "amount" : field;
+            showError(errorBox(name) ? name : "form", errors[field]);
+          });
+          if (answer.data.error) showError("form", answer.data.error);
+        })
+        .catch(function () {
+          // The instant path failed (network, an old browser): send it the plain way.
+          form.submit();
+        });
+    });
+    form.setAttribute("novalidate", "");
+    update();
+  }
+
+  document.querySelectorAll("form[data-contribution-form]").forEach(enhance);
+})();

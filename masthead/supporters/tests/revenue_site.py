@@ -1,0 +1,84 @@
+"""The demo publication for reader-revenue browser tests: served by gunicorn with a worker
+beside it, mailing through a real local SMTP server (aiosmtpd). A pytest plugin, registered by
+the conftests of the tests that use it, so that one such site serves the whole run."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext
+
+from masthead.core.tests.demo_server import SOURCE_ROOT, DemoSite, running_demo_site
+from masthead.supporters.tests.smtp import SMTPServer
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    with SMTPServer() as server:
+        yield server
+
+
+@contextmanager
+def _environment(**values: str) -> Iterator[None]:
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+@pytest.fixture(scope="session")
+def revenue_site(tmp_path_factory, smtp_server) -> Iterator[DemoSite]:
+    """The demo, its web server and a worker, sending mail to ``smtp_server``."""
+    with (
+        _environment(EMAIL_URL=smtp_server.url),
+        running_demo_site(tmp_path_factory.mktemp("revenue-site")) as site,
+    ):
+        log = (site.data_dir / "worker.log").open("wb")
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "masthead.core.cli", "worker", "--interval", "0.3"],
+            env=site.env,
+            cwd=SOURCE_ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
+        try:
+            yield site
+        finally:
+            worker.terminate()
+            try:
+                worker.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+                worker.wait()
+            log.close()
+
+
+CSP_RECORDER = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolations.push(`${event.violatedDirective} blocked ${event.blockedURI}`);
+});
+"""
+
+
+@contextmanager
+def browsing(browser: Browser, **options) -> Iterator[BrowserContext]:
+    context = browser.new_context(**options)
+    context.set_default_timeout(15_000)
+    context.add_init_script(CSP_RECORDER)
+    try:
+        yield context
+    finally:
+        context.close()
