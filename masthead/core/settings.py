@@ -266,7 +266,7 @@ ANYMAIL = config.env_prefixed("ANYMAIL_")
 # The send engine, per worker process: messages per second (0 = as fast as the server takes
 # them) over this many SMTP connections; how many tasks share one send.
 NEWSLETTER_RATE = config.env_float("MASTHEAD_NEWSLETTER_RATE", 0.0)
-NEWSLETTER_CONCURRENCY = config.env_int("MASTHEAD_NEWSLETTER_CONCURRENCY", 4, minimum=1)
+NEWSLETTER_CONCURRENCY = config.env_int("MASTHEAD_NEWSLETTER_CONCURRENCY", 8, minimum=1)
 NEWSLETTER_SEND_TASKS = config.env_int("MASTHEAD_NEWSLETTER_SEND_TASKS", 1, minimum=1)
 NEWSLETTER_BATCH = 200
 NEWSLETTER_LEASE_SECONDS = config.env_int("MASTHEAD_NEWSLETTER_LEASE_SECONDS", 120, minimum=10)

@@ -57,7 +57,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
-from django.db.models import F, Min, Q
+from django.db.models import Min, Q
 from django.utils import timezone
 
 from masthead.core import page_cache
@@ -206,9 +206,14 @@ class Ledger:
         "recorded" and "sent" shrinks from a database round trip (plus the wait to be
         scheduled again on a busy machine) to the few system calls that write the dots.
         """
+        self.sync()
         if self._may_pipeline():
             self._pipelined = list(delivery_ids)
-            self._pipeline_send(delivery_ids)
+            self._pipeline_send(
+                f"UPDATE {self.table} SET status = $1 "  # noqa: S608 - our table; values are parameters
+                f"WHERE id = ANY($2::bigint[]) AND status = $3 AND claimed_by = $4",
+                [S.SENDING, _pg_array(delivery_ids), S.CLAIMED, self.worker],
+            )
             return set(delivery_ids)
         placeholders = ", ".join(["%s"] * len(delivery_ids))
         sql = (
@@ -253,16 +258,19 @@ class Ledger:
             and hasattr(connection.connection, "pgconn")
         )
 
-    def _pipeline_send(self, delivery_ids: list[int]) -> None:
-        sql = (
-            f"UPDATE {self.table} SET status = $1 "  # noqa: S608 - our table; values are parameters
-            f"WHERE id = ANY($2::bigint[]) AND status = $3 AND claimed_by = $4"
-        )
-        array = "{" + ",".join(str(int(i)) for i in delivery_ids) + "}"
+    def _pipeline_send(self, sql: str, params: list[str]) -> None:
         connection.connection.pgconn.send_query_params(
-            sql.encode(),
-            [S.SENDING.encode(), array.encode(), S.CLAIMED.encode(), self.worker.encode()],
+            sql.encode(), [value.encode() for value in params]
         )
+
+    _unanswered = False  # a pipelined "sent" record whose answer has not been read yet
+
+    def sync(self) -> None:
+        """Read the answer of a pipelined statement. Called before the connection is used
+        for anything else (libpq carries one statement at a time outside pipeline mode)."""
+        if self._unanswered:
+            self._unanswered = False
+            self._pipeline_collect()
 
     def _pipeline_collect(self) -> int:
         from psycopg import pq
@@ -278,6 +286,7 @@ class Ledger:
 
     def release_abandoned(self) -> int:
         """Rows held by workers that died (same machine) or whose lease ran out."""
+        self.sync()
         now = timezone.now()
         held = Delivery.objects.filter(edition=self.edition, status__in=[S.CLAIMED, S.SENDING])
         owners = set(held.values_list("claimed_by", flat=True).distinct())
@@ -301,60 +310,105 @@ class Ledger:
             )
         return released + doubtful
 
-    def claim(self, limit: int) -> list[tuple[int, int, str, str]]:
-        """Up to ``limit`` rows for this worker: (delivery id, subscriber id, email, key)."""
-        now = timezone.now()
-        waiting = Delivery.objects.filter(edition=self.edition, status=S.PENDING)
-        due = Delivery.objects.filter(
-            edition=self.edition, status=S.DEFERRED, next_attempt_at__lte=now
-        )
-        with transaction.atomic():
-            ids: list[int] = []
-            for candidates in (waiting, due):
-                candidates = candidates.order_by("id")
-                if connection.features.has_select_for_update_skip_locked:
-                    # Several workers on PostgreSQL: each takes rows the others have not locked.
-                    candidates = candidates.select_for_update(skip_locked=True)
-                ids += candidates.values_list("id", flat=True)[: limit - len(ids)]
-                if len(ids) >= limit:
-                    break
-            if not ids:
-                return []
-            self.lease_until = now + timedelta(seconds=settings.NEWSLETTER_LEASE_SECONDS)
-            Delivery.objects.filter(id__in=ids, status__in=[S.PENDING, S.DEFERRED]).update(
-                status=S.CLAIMED,
-                claimed_by=self.worker,
-                lease_until=self.lease_until,
-                attempts=F("attempts") + 1,
-            )
-        return list(
-            Delivery.objects.filter(id__in=ids, status=S.CLAIMED, claimed_by=self.worker)
-            .order_by("id")
-            .values_list("id", "subscriber_id", "subscriber__email", "subscriber__key")
-        )
+    def claim(self, limit: int) -> list[tuple[int, int, str, str, bool]]:
+        """Up to ``limit`` rows for this worker, in id order: (delivery id, subscriber id,
+        email, key, still eligible). Eligible means still confirmed on the list and not
+        suppressed, read at claim time: leaving works mid-send.
 
-    def still_eligible(self, rows) -> set[int]:
-        """Subscriber ids still confirmed and not suppressed: leaving works mid-send."""
-        subscriber_ids = [r[1] for r in rows]
-        confirmed = set(
-            Subscription.objects.filter(
-                newsletter_id=self.edition.newsletter_id,
-                subscriber_id__in=subscriber_ids,
-                status=Subscription.Status.CONFIRMED,
-            ).values_list("subscriber_id", flat=True)
+        Three plain statements per batch, however large: waiting rows first, then deferred
+        rows whose retry is due; on PostgreSQL each worker takes rows the others have not
+        locked (``SKIP LOCKED``), so several workers share one send.
+        """
+        self.sync()
+        now = timezone.now()
+        self.lease_until = now + timedelta(seconds=settings.NEWSLETTER_LEASE_SECONDS)
+        adapt = connection.ops.adapt_datetimefield_value
+        lock = (
+            " FOR UPDATE SKIP LOCKED"
+            if connection.features.has_select_for_update_skip_locked
+            else ""
         )
-        suppressed = set(
-            Suppression.objects.filter(email__in=[r[2] for r in rows]).values_list(
-                "email", flat=True
+        q = connection.ops.quote_name
+        subscriber = q(Subscriber._meta.db_table)
+        subscription = q(Subscription._meta.db_table)
+        suppression = q(Suppression._meta.db_table)
+        claimed = 0
+        with connection.cursor() as cursor:
+            for condition, params in (
+                ("status = %s", [S.PENDING]),
+                ("status = %s AND next_attempt_at <= %s", [S.DEFERRED, adapt(now)]),
+            ):
+                cursor.execute(
+                    f"UPDATE {self.table} SET status = %s, claimed_by = %s, lease_until = %s, "  # noqa: S608 - our tables; values are parameters
+                    f"attempts = attempts + 1 WHERE id IN (SELECT id FROM {self.table} "
+                    f"WHERE edition_id = %s AND {condition} ORDER BY id LIMIT %s{lock})",
+                    [
+                        S.CLAIMED,
+                        self.worker,
+                        adapt(self.lease_until),
+                        self.edition.pk,
+                        *params,
+                        limit - claimed,
+                    ],
+                )
+                claimed += cursor.rowcount
+                if claimed >= limit:
+                    break
+            if not claimed:
+                return []
+            # Rows this worker holds as "claimed" are exactly this batch: the previous one's
+            # leftovers went back to the queue before this claim.
+            cursor.execute(
+                f"SELECT d.id, d.subscriber_id, r.email, r.{q('key')}, s.status, "  # noqa: S608 - our tables; values are parameters
+                f"EXISTS (SELECT 1 FROM {suppression} x WHERE x.email = r.email) "
+                f"FROM {self.table} d JOIN {subscriber} r ON r.id = d.subscriber_id "
+                f"LEFT JOIN {subscription} s "
+                f"ON s.subscriber_id = d.subscriber_id AND s.newsletter_id = %s "
+                f"WHERE d.edition_id = %s AND d.status = %s AND d.claimed_by = %s ORDER BY d.id",
+                [self.edition.newsletter_id, self.edition.pk, S.CLAIMED, self.worker],
             )
-        )
-        return {r[1] for r in rows if r[1] in confirmed and r[2] not in suppressed}
+            return [
+                (
+                    delivery_id,
+                    subscriber_id,
+                    email,
+                    key,
+                    status == Subscription.Status.CONFIRMED and not suppressed,
+                )
+                for delivery_id, subscriber_id, email, key, status, suppressed in cursor.fetchall()
+            ]
 
     def skip(self, delivery_ids: list[int]) -> None:
+        self.sync()
         if delivery_ids:
             Delivery.objects.filter(id__in=delivery_ids, claimed_by=self.worker).update(
                 status=S.SKIPPED, detail="left the list or suppressed before sending"
             )
+
+    def _mark_sent(self, delivery_ids: list[int], now) -> None:
+        """The common outcome, on the hot path: one plain statement, no query building.
+
+        On PostgreSQL it is sent without waiting for the answer, which ``sync`` reads before
+        the next statement: the server records it while this process prepares the next
+        group. Nothing depends on its answer; a worker killed before the server has it
+        leaves those rows ``sending``, and they become ``unconfirmed`` (not sent again).
+        """
+        if self._may_pipeline():
+            self._pipeline_send(
+                f"UPDATE {self.table} SET status = $1, sent_at = $2, lease_until = NULL, "  # noqa: S608 - our table; values are parameters
+                f"detail = '' WHERE id = ANY($3::bigint[]) AND status = $4 AND claimed_by = $5",
+                [S.SENT, now.isoformat(), _pg_array(delivery_ids), S.SENDING, self.worker],
+            )
+            self._unanswered = True
+            return
+        placeholders = ", ".join(["%s"] * len(delivery_ids))
+        sql = (
+            f"UPDATE {self.table} SET status = %s, sent_at = %s, lease_until = NULL, detail = '' "  # noqa: S608 - our table; values are parameters
+            f"WHERE id IN ({placeholders}) AND status = %s AND claimed_by = %s"
+        )
+        sent_at = connection.ops.adapt_datetimefield_value(now)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [S.SENT, sent_at, *delivery_ids, S.SENDING, self.worker])
 
     def record(self, outcomes: list[Outcome], emails: dict[int, str]) -> dict[str, int]:
         """Write the outcome of a group of messages."""
@@ -364,11 +418,12 @@ class Ledger:
         for outcome in outcomes:
             by_kind.setdefault(outcome.kind, []).append(outcome)
             counts[outcome.kind] = counts.get(outcome.kind, 0) + 1
-        mine = Delivery.objects.filter(claimed_by=self.worker)
         if SENT in by_kind:
-            mine.filter(id__in=[o.delivery_id for o in by_kind[SENT]], status=S.SENDING).update(
-                status=S.SENT, sent_at=now, lease_until=None, detail=""
-            )
+            self._mark_sent([o.delivery_id for o in by_kind[SENT]], now)
+        if len(by_kind) == (SENT in by_kind):
+            return counts  # every message accepted: the usual case
+        self.sync()
+        mine = Delivery.objects.filter(claimed_by=self.worker)
         for outcome in by_kind.get(UNKNOWN, []):
             mine.filter(id=outcome.delivery_id, status=S.SENDING).update(
                 status=S.UNCONFIRMED, detail=outcome.detail
@@ -404,6 +459,10 @@ class Ledger:
                     detail=outcome.detail,
                 )
         return counts
+
+
+def _pg_array(ids: list[int]) -> str:
+    return "{" + ",".join(str(int(i)) for i in ids) + "}"
 
 
 # --- Running a send ---------------------------------------------------------------------------
@@ -515,9 +574,8 @@ def edition_send_run(
                 if ledger.release_abandoned():
                     continue
                 break
-            eligible = ledger.still_eligible(rows)
-            ledger.skip([r[0] for r in rows if r[1] not in eligible])
-            rows = [r for r in rows if r[1] in eligible]
+            ledger.skip([r[0] for r in rows if not r[4]])
+            rows = [r for r in rows if r[4]]
             emails = {r[0]: r[2] for r in rows}
             index = 0
             while index < len(rows):
@@ -525,7 +583,7 @@ def edition_send_run(
                 index += len(group)
                 pacer.wait(len(group))
                 jobs = []
-                for delivery_id, _subscriber_id, email, key in group:
+                for delivery_id, _subscriber_id, email, key, _eligible in group:
                     personal = Personal(
                         to=email,
                         message_id=template.message_id(
@@ -563,13 +621,19 @@ def edition_send_run(
                 if progress:
                     progress(report.sent, edition.recipients_total)
             # Rows claimed but not reached (a lost claim or an abort) go back.
+            ledger.sync()
             Delivery.objects.filter(
                 id__in=[r[0] for r in rows], status=S.CLAIMED, claimed_by=worker
             ).update(status=S.PENDING, claimed_by="", lease_until=None)
     except ConnectionError as exc:
         logger.error("Edition %s: %s; the send resumes later", edition.pk, exc)
+        ledger.sync()
         _defer_held(edition=edition, worker=worker, why=str(exc))
     finally:
+        try:
+            ledger.sync()
+        except Exception:  # an error already on its way out must not be masked
+            logger.exception("Edition %s: reading the last ledger answer failed", edition.pk)
         asynchronous_commit(False)
         transport.close()
         Edition.objects.filter(pk=edition.pk, heartbeat_by=worker).update(heartbeat_at=None)
