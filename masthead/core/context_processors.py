@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.http import HttpRequest
 
+from masthead.core.memo import memo
+
 
 def site(request: HttpRequest) -> dict:
     """What every public template needs: the canonical origin and the publication's settings."""
@@ -8,5 +10,7 @@ def site(request: HttpRequest) -> dict:
 
     return {
         "BASE_URL": settings.BASE_URL,
-        "publication": PublicationSettings.load(request_or_site=request),
+        "publication": memo(
+            "publication_settings", lambda: PublicationSettings.load(request_or_site=request)
+        ),
     }

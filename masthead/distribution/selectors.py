@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.urls import URLPattern, URLResolver, get_resolver
 from wagtail.models import Page, Site
 
+from masthead.core.memo import memo
 from masthead.distribution.models import Mirror, MirrorSettings
 
 # --- Mirrors and onion -----------------------------------------------------------------------
@@ -46,7 +47,7 @@ class Alternative:
 
 
 def mirror_settings() -> MirrorSettings:
-    return MirrorSettings.load()
+    return memo("mirror_settings", MirrorSettings.load)
 
 
 def mirrors_available() -> list[Alternative]:

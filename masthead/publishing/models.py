@@ -4,6 +4,7 @@ from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.functional import cached_property
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
@@ -176,7 +177,7 @@ class ArticlePage(Page):
     class Meta:
         verbose_name = "article"
 
-    @property
+    @cached_property
     def section(self) -> SectionPage | None:
         parent = self.get_parent()
         return parent.specific if parent else None
@@ -187,9 +188,15 @@ class ArticlePage(Page):
             p for p in (self.lead_image_photographer, self.lead_image_organisation) if p
         )
 
-    @property
+    @cached_property
     def authors(self) -> list[Author]:
         return [link.author for link in self.article_authors.all()]
+
+    @cached_property
+    def tag_list(self) -> list:
+        """The article's tags, read once per page (the page, its metadata and the appeals
+        slot all list them)."""
+        return list(self.tags.all())
 
     @property
     def published_at(self):

@@ -2,17 +2,32 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from taggit.models import Tag
 
-from masthead.publishing.models import ArticleAuthor, ArticlePage, Author, HomePage, SectionPage
+from masthead.core.memo import active as memo_active
+from masthead.core.memo import memo
+from masthead.publishing.models import (
+    ArticleAuthor,
+    ArticlePage,
+    ArticleTag,
+    Author,
+    HomePage,
+    RelatedArticle,
+    SectionPage,
+)
+
+
+def public_only(pages: QuerySet) -> QuerySet:
+    """``pages`` outside the private parts of the tree (Wagtail's ``public()``, with the
+    restrictions read once per build rather than once per query)."""
+    return pages.exclude(memo("private_pages_q", pages.private_q))
 
 
 def articles_live() -> QuerySet[ArticlePage]:
     """Published articles, newest first, with what a teaser needs loaded in few queries."""
     return (
-        ArticlePage.objects.live()
-        .public()
+        public_only(ArticlePage.objects.live())
         .select_related("lead_image")
         .prefetch_related(
             Prefetch("article_authors", queryset=ArticleAuthor.objects.select_related("author")),
@@ -30,7 +45,12 @@ def home_lead_article(*, home: HomePage) -> ArticlePage | None:
 
 
 def sections_live() -> QuerySet[SectionPage]:
-    return SectionPage.objects.live().public().order_by("path")
+    return public_only(SectionPage.objects.live()).order_by("path")
+
+
+def sections_navigation() -> list[SectionPage]:
+    """The sections in every page's navigation."""
+    return memo("sections_navigation", lambda: list(sections_live()))
 
 
 def home_sections_latest(
@@ -56,30 +76,95 @@ def articles_for_tag(*, tag: Tag) -> QuerySet[ArticlePage]:
 
 
 def article_read_more(*, article: ArticlePage, limit: int) -> list[ArticlePage]:
-    """Editors' picks first; then articles sharing the most tags, then the same section."""
+    """Editors' picks first; then articles sharing the most tags (the most recent first among
+    equals), then the newest of the same section."""
+    if memo_active():
+        chosen = _read_more_index().choose(article, limit)
+    else:
+        chosen = _read_more_ids(article, limit)
+    found = {a.pk: a for a in articles_live().filter(pk__in=chosen)}
+    return [found[pk] for pk in chosen if pk in found]
+
+
+def _read_more_ids(article: ArticlePage, limit: int) -> list[int]:
+    """The choice, read from the database: a handful of queries per article."""
+    live = articles_live()
     chosen_ids = [link.article_id for link in article.related_links.all()]
-    picks = {a.pk: a for a in articles_live().filter(pk__in=chosen_ids)}
-    result = [picks[pk] for pk in chosen_ids if pk in picks][:limit]
-    if len(result) >= limit:
-        return result
-    exclude = [article.pk, *(a.pk for a in result)]
-    tag_ids = list(article.tags.values_list("pk", flat=True))
-    if tag_ids:
-        by_tags = (
-            articles_live()
-            .exclude(pk__in=exclude)
-            .annotate(shared=Count("tagged_items", filter=Q(tagged_items__tag_id__in=tag_ids)))
-            .filter(shared__gt=0)
-            .order_by("-shared", "-first_published_at")
+    picked = set(live.filter(pk__in=chosen_ids).values_list("pk", flat=True))
+    result = [pk for pk in chosen_ids if pk in picked][:limit]
+    exclude = [article.pk, *result]
+    tag_ids = [tag.pk for tag in article.tag_list]
+    if tag_ids and len(result) < limit:
+        # Counted from the tag links of this article's tags, not across every article: the
+        # cost follows how many articles share a tag, not the size of the archive.
+        result += list(
+            ArticleTag.objects.filter(
+                tag_id__in=tag_ids, content_object_id__in=live.order_by().values("pk")
+            )
+            .exclude(content_object_id__in=exclude)
+            .values("content_object_id")
+            .annotate(shared=Count("id"))
+            .order_by("-shared", "-content_object__first_published_at", "-content_object_id")
+            .values_list("content_object_id", flat=True)[: limit - len(result)]
         )
-        result += list(by_tags[: limit - len(result)])
-        exclude += [a.pk for a in result]
+        exclude = [article.pk, *result]
     if len(result) < limit:
         parent = article.get_parent()
         if parent is not None:
-            same_section = articles_live().child_of(parent).exclude(pk__in=exclude)
-            result += list(same_section[: limit - len(result)])
+            same_section = live.child_of(parent).exclude(pk__in=exclude)
+            result += list(same_section.values_list("pk", flat=True)[: limit - len(result)])
     return result
+
+
+class _ReadMoreIndex:
+    """Every live article's date, section and tags, read in three queries, so that a build
+    chooses each article's *Read more* in memory, in the same order as ``_read_more_ids``."""
+
+    def __init__(self) -> None:
+        live = articles_live().order_by()
+        self.rank: dict[int, tuple] = {}
+        self.section: dict[int, str] = {}
+        for pk, published, path in live.values_list("pk", "first_published_at", "path"):
+            self.rank[pk] = (published is not None, published, pk)
+            self.section[pk] = path[: -ArticlePage.steplen]
+        self.tags: dict[int, list[int]] = {}
+        self.tagged: dict[int, list[int]] = {}
+        rows = ArticleTag.objects.filter(content_object_id__in=live.values("pk")).values_list(
+            "content_object_id", "tag_id"
+        )
+        for pk, tag_id in rows:
+            self.tags.setdefault(pk, []).append(tag_id)
+            self.tagged.setdefault(tag_id, []).append(pk)
+        self.by_section: dict[str, list[int]] = {}
+        for pk in sorted(self.rank, key=self.rank.__getitem__, reverse=True):
+            self.by_section.setdefault(self.section[pk], []).append(pk)
+        self.picks: dict[int, list[int]] = {}
+        links = RelatedArticle.objects.order_by("page_id", "sort_order", "pk")
+        for page_id, article_id in links.values_list("page_id", "article_id"):
+            self.picks.setdefault(page_id, []).append(article_id)
+
+    def choose(self, article: ArticlePage, limit: int) -> list[int]:
+        result = [pk for pk in self.picks.get(article.pk, []) if pk in self.rank][:limit]
+        exclude = {article.pk, *result}
+        shared: dict[int, int] = {}
+        for tag_id in self.tags.get(article.pk, []):
+            for pk in self.tagged[tag_id]:
+                if pk not in exclude:
+                    shared[pk] = shared.get(pk, 0) + 1
+        ranked = sorted(shared, key=lambda pk: (shared[pk], self.rank[pk]), reverse=True)
+        result += ranked[: max(0, limit - len(result))]
+        exclude.update(result)
+        section = article.path[: -ArticlePage.steplen]
+        for pk in self.by_section.get(section, []):
+            if len(result) >= limit:
+                break
+            if pk not in exclude:
+                result.append(pk)
+        return result
+
+
+def _read_more_index() -> _ReadMoreIndex:
+    return memo("read_more_index", _ReadMoreIndex)
 
 
 def tags_in_use() -> QuerySet[Tag]:

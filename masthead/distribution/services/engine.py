@@ -163,6 +163,7 @@ _worker: dict = {}
 def _worker_init(target: OutputTarget) -> None:
     from django.core.cache import caches
 
+    from masthead.core import memo
     from masthead.distribution.services.render import Renderer, private_cache
 
     # A forked child must not reuse the parent's database connections (closed before the
@@ -170,6 +171,7 @@ def _worker_init(target: OutputTarget) -> None:
     # cache of its own (see render.private_cache) for all of it.
     settings.PAGE_CACHE_ENABLED = False
     caches["default"] = private_cache()
+    memo.scope_enter()
     _worker["renderer"] = Renderer()
     _worker["target"] = target
 

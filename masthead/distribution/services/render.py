@@ -20,6 +20,7 @@ from html import unescape
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
+from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
 from django.db.models.signals import post_init
 from django.test import Client
 from django.utils.encoding import iri_to_uri
@@ -136,23 +137,62 @@ def private_cache():
     A render only reads, yet every image rendition it looks up is written back to the cache:
     with the default file cache that is a file write (and a directory listing) per image on
     the page. Renders share nothing worth sharing with other processes."""
-    from django.core.cache.backends.locmem import LocMemCache
+    return _ObjectCache("masthead-render", {"OPTIONS": {"MAX_ENTRIES": 100_000}})
 
-    return LocMemCache("masthead-render", {"OPTIONS": {"MAX_ENTRIES": 100_000}})
+
+class _ObjectCache(BaseCache):
+    """A process-local cache that keeps the objects themselves: Django's local-memory cache
+    pickles every value, which for the image renditions a page looks up costs more than the
+    lookup saves. Values are never mutated by their readers (renditions, site root paths)."""
+
+    def __init__(self, name, params):
+        super().__init__(params)
+        self._data: dict = {}
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        key = self.make_and_validate_key(key, version=version)
+        if key in self._data:
+            return False
+        self._data[key] = value
+        return True
+
+    def get(self, key, default=None, version=None):
+        return self._data.get(self.make_and_validate_key(key, version=version), default)
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        if len(self._data) >= self._max_entries:
+            self._data.clear()
+        self._data[self.make_and_validate_key(key, version=version)] = value
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        return self.make_and_validate_key(key, version=version) in self._data
+
+    def delete(self, key, version=None):
+        return self._data.pop(self.make_and_validate_key(key, version=version), None) is not None
+
+    def has_key(self, key, version=None):
+        return self.make_and_validate_key(key, version=version) in self._data
+
+    def clear(self):
+        self._data.clear()
 
 
 @contextlib.contextmanager
 def rendering_settings():
     """While rendering in this thread: the page cache off (a build must read the database,
-    not a stored page) and a private cache (see ``private_cache``). Django's cache handles
+    not a stored page), a private cache (see ``private_cache``) and a memo of what every
+    page reads alike (``core.memo``). Django's cache handles
     are per thread, so other threads of the process keep the shared cache."""
     from django.core.cache import caches
+
+    from masthead.core import memo
 
     previous, shared = settings.PAGE_CACHE_ENABLED, caches["default"]
     settings.PAGE_CACHE_ENABLED = False
     caches["default"] = private_cache()
     try:
-        yield
+        with memo.scope():
+            yield
     finally:
         settings.PAGE_CACHE_ENABLED = previous
         caches["default"] = shared

@@ -1,5 +1,6 @@
 from django import template
 
+from masthead.core.memo import memo
 from masthead.newsletters import selectors
 
 register = template.Library()
@@ -8,4 +9,4 @@ register = template.Library()
 @register.simple_tag
 def newsletter_signup_lists() -> list:
     """The lists offered in a signup block: the same for every reader."""
-    return list(selectors.newsletters_public())
+    return memo("newsletter_signup_lists", lambda: list(selectors.newsletters_public()))

@@ -3,6 +3,7 @@ from django.conf import settings
 from django.utils.html import format_html, json_script
 from django.utils.safestring import mark_safe
 
+from masthead.core.memo import memo
 from masthead.publishing import selectors
 from masthead.publishing.models import ArticlePage, HomePage, InfoPage, SectionPage
 
@@ -17,7 +18,7 @@ def nav_sections(context, current=None) -> dict:
     elif isinstance(current, ArticlePage):
         current_section_id = current.get_parent().pk
     return {
-        "sections": selectors.sections_live(),
+        "sections": selectors.sections_navigation(),
         "current_section_id": current_section_id,
         "current_is_home": isinstance(current, HomePage),
     }
@@ -25,10 +26,13 @@ def nav_sections(context, current=None) -> dict:
 
 @register.simple_tag
 def footer_pages() -> str:
-    pages = InfoPage.objects.live().public().order_by("path")
-    return mark_safe(  # noqa: S308 - built from escaped parts
-        "".join(str(format_html('<li><a href="{}">{}</a></li>', p.url, p.title)) for p in pages)
-    )
+    def links() -> str:
+        pages = selectors.public_only(InfoPage.objects.live()).order_by("path")
+        return "".join(
+            str(format_html('<li><a href="{}">{}</a></li>', p.url, p.title)) for p in pages
+        )
+
+    return mark_safe(memo("footer_pages", links))  # noqa: S308 - built from escaped parts
 
 
 @register.inclusion_tag("publishing/includes/teaser.html")
@@ -112,7 +116,7 @@ def article_json_ld(context, page: ArticlePage) -> str:
         "publisher": publisher,
         "mainEntityOfPage": {"@type": "WebPage", "@id": settings.BASE_URL + page.url},
         "articleSection": page.section.title,
-        "keywords": [t.name for t in page.tags.all()],
+        "keywords": [t.name for t in page.tag_list],
     }
     image_url = _image_url(page.lead_image, "fill-1200x675|format-jpeg")
     if image_url:

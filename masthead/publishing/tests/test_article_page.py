@@ -101,3 +101,35 @@ def test_no_third_party_addresses_in_public_pages(client):
         loaded = re.findall(r'(?:src|srcset)="(?:https?:)?//([^/"]+)', html)
         loaded += re.findall(r'<link[^>]+href="(?:https?:)?//([^/"]+)', html)
         assert set(loaded) <= {"news.example.org"}, f"{path} loads from {loaded}"
+
+
+def test_read_more_chosen_in_a_build_matches_the_database_choice():
+    """A build chooses *Read more* from an in-memory index (``core.memo`` scope); the web
+    request reads the database. Both must give the same articles in the same order: the
+    static file is byte for byte what the app serves."""
+    from masthead.core import memo
+    from masthead.publishing import selectors
+    from masthead.publishing.models import RelatedArticle
+
+    world, culture = factories.section(title="World"), factories.section(title="Culture")
+    tag_sets = [["a"], ["a", "b"], ["b"], ["a", "b", "c"], [], ["c"], ["a", "c"], ["b", "c"]]
+    articles = [
+        factories.article(
+            parent=(world, culture)[i % 2], tags=tag_sets[i % len(tag_sets)], hours_ago=i % 5
+        )
+        for i in range(16)
+    ]
+    RelatedArticle.objects.create(page=articles[3], article=articles[9], sort_order=0)
+    factories.article(parent=world, tags=["a", "b", "c"], publish=False)  # a draft: never chosen
+
+    def choices():
+        return {
+            a.pk: [r.pk for r in selectors.article_read_more(article=a, limit=4)] for a in articles
+        }
+
+    from_database = choices()
+    with memo.scope():
+        from_index = choices()
+    assert from_index == from_database
+    assert all(len(chosen) == 4 for chosen in from_database.values())
+    assert from_database[articles[3].pk][0] == articles[9].pk

@@ -15,6 +15,9 @@ class Command(BaseCommand):
         "Render every public page, feed and sitemap to files (byte for byte what the app "
         "serves), copy the assets they use and build the search index."
     )
+    # Run at every deploy and from the worker: the system checks (most of a second) belong
+    # to `masthead check` and the test suite, not to every build.
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument(
