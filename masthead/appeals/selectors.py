@@ -11,6 +11,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from masthead.appeals import stats
 from masthead.appeals.models import Appeal, AppealVariant, VariantCounter
 from masthead.publishing.models import ArticlePage
+from masthead.publishing.selectors import public_only
 
 
 def appeals_published(*, now: datetime) -> QuerySet[Appeal]:
@@ -39,7 +40,7 @@ def appeals_published(*, now: datetime) -> QuerySet[Appeal]:
 def appeal_preview_article(*, appeal: Appeal, article_id: int | None = None) -> ArticlePage | None:
     """A real article to preview an appeal on: the one asked for, else the latest one the
     appeal's section and tag rules allow, else the latest of all."""
-    live = ArticlePage.objects.live().public().order_by("-first_published_at", "-pk")
+    live = public_only(ArticlePage.objects.live()).order_by("-first_published_at", "-pk")
     if article_id is not None:
         return live.filter(pk=article_id).first()
     fitting = live

@@ -217,11 +217,12 @@ def _public_path(url_path: str, root: str) -> str | None:
 def page_records(*, page_ids: Iterable[int] | None = None) -> list[PageRecord]:
     """Live, public pages of the default site (all, or those among ``page_ids``)."""
     from masthead.publishing.models import ArticleAuthor, ArticlePage, ArticleTag
+    from masthead.publishing.selectors import public_only
 
     root = site_root_path()
     if root is None:
         return []
-    pages = Page.objects.live().public().filter(url_path__startswith=root)
+    pages = public_only(Page.objects.live()).filter(url_path__startswith=root)
     if page_ids is not None:
         pages = pages.filter(pk__in=list(page_ids))
     rows = list(pages.values_list("pk", "url_path", "title", "content_type__model", "path"))
@@ -314,9 +315,10 @@ def author_listing_urls(*, author_ids: Iterable[int] | None = None) -> Iterator[
     from django.db.models import Count, Q
 
     from masthead.publishing.models import ArticlePage, Author
+    from masthead.publishing.selectors import public_only
     from masthead.publishing.views import PER_PAGE
 
-    live = ArticlePage.objects.live().public().values("pk")
+    live = public_only(ArticlePage.objects.live()).values("pk")
     authors = Author.objects.annotate(
         n=Count("article_links", filter=Q(article_links__page__in=live), distinct=True)
     ).filter(n__gt=0)
@@ -443,6 +445,7 @@ def offline_index_entries() -> list[dict]:
     """Title, standfirst, section and date of every live article, newest first: the search
     that works from a copy opened from disk, where Pagefind cannot run."""
     from masthead.publishing.models import ArticlePage, SectionPage
+    from masthead.publishing.selectors import public_only
 
     root = site_root_path()
     if root is None:
@@ -452,8 +455,7 @@ def offline_index_entries() -> list[dict]:
     steplen = ArticlePage.steplen
     entries = []
     for url_path, path, title, standfirst, published in (
-        ArticlePage.objects.live()
-        .public()
+        public_only(ArticlePage.objects.live())
         .filter(url_path__startswith=root)
         .order_by("-first_published_at", "-pk")
         .values_list("url_path", "path", "title", "standfirst", "first_published_at")

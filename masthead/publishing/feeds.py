@@ -14,7 +14,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
 from masthead.core.models import PublicationSettings
 from masthead.publishing import selectors
-from masthead.publishing.models import ArticlePage, SectionPage
+from masthead.publishing.models import ArticlePage
 
 FEED_LENGTH = 30
 _ROOT_RELATIVE = re.compile(r'(\s(?:src|href|srcset)=")/(?!/)')
@@ -50,7 +50,7 @@ class ArticlesFeed(Feed):
         self.publication = PublicationSettings.load(request_or_site=request)
         if section is None:
             return None
-        return get_object_or_404(SectionPage.objects.live().public(), slug=section)
+        return get_object_or_404(selectors.sections_live(), slug=section)
 
     def title(self, obj):
         return f"{obj.title} — {self.publication.name}" if obj else self.publication.name

@@ -168,7 +168,7 @@ def _read_more_index() -> _ReadMoreIndex:
 
 
 def tags_in_use() -> QuerySet[Tag]:
-    live_ids = ArticlePage.objects.live().public().values("pk")
+    live_ids = public_only(ArticlePage.objects.live()).values("pk")
     return (
         Tag.objects.filter(publishing_articletag_items__content_object_id__in=live_ids)
         .annotate(n=Count("publishing_articletag_items"))
