@@ -25,8 +25,9 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
-from masthead.appeals import preview, publication, selectors, services, throttle
+from masthead.appeals import preview, publication, selectors, services
 from masthead.appeals.models import Appeal, AppealVariant
+from masthead.core import throttle
 from masthead.core.models import PublicationSettings
 
 logger = logging.getLogger(__name__)

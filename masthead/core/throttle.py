@@ -1,4 +1,6 @@
-"""Per-client rate limits that never store a client's address.
+"""Per-client rate limits that never store a client's address: one mechanism for every
+public endpoint that takes posts (newsletter signup, contributions and payments, appeal
+counters).
 
 The cache key is a keyed hash (BLAKE2b with a key derived from ``SECRET_KEY``) of the scope,
 the client's network and the current window, and it expires with the window. Neither the
@@ -48,16 +50,20 @@ def client_network(request: HttpRequest) -> str:
     return str(address)
 
 
-def client_allowed(*, request: HttpRequest, scope: str, limit: int, window: int) -> bool:
-    """Count one request for this client; False once it made more than ``limit`` in the
-    current window of ``window`` seconds. A cache that fails lets the request through."""
+def client_key(request: HttpRequest, *, scope: str, window: int) -> str:
+    """The cache key counting this client's requests of ``scope`` in the current window."""
+    return _key(scope, window, client_network(request))
+
+
+def _key(scope: str, window: int, subject: str) -> str:
     bucket = int(time.time() // window)
     digest = hashlib.blake2b(
-        f"{scope}|{bucket}|{client_network(request)}".encode(),
-        key=_hash_key(),
-        digest_size=16,
+        f"{scope}|{bucket}|{subject}".encode(), key=_hash_key(), digest_size=16
     ).hexdigest()
-    key = f"throttle:{scope}:{digest}"
+    return f"throttle:{scope}:{digest}"
+
+
+def _allowed(key: str, *, limit: int, window: int) -> bool:
     try:
         cache.add(key, 0, timeout=window)
         try:
@@ -69,3 +75,14 @@ def client_allowed(*, request: HttpRequest, scope: str, limit: int, window: int)
         logger.warning("Rate-limit cache unavailable; request let through", exc_info=True)
         return True
     return count <= limit
+
+
+def client_allowed(*, request: HttpRequest, scope: str, limit: int, window: int) -> bool:
+    """Count one request for this client; False once it made more than ``limit`` in the
+    current window of ``window`` seconds. A cache that fails lets the request through."""
+    return _allowed(client_key(request, scope=scope, window=window), limit=limit, window=window)
+
+
+def subject_allowed(*, subject: str, scope: str, limit: int, window: int) -> bool:
+    """The same count for something other than the client (e.g. a hashed email address)."""
+    return _allowed(_key(scope, window, subject), limit=limit, window=window)

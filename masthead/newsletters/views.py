@@ -17,11 +17,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
+from masthead.core import throttle
 from masthead.newsletters import selectors, tokens
 from masthead.newsletters.email import render as email_render
 from masthead.newsletters.forms import SignupForm
 from masthead.newsletters.models import Newsletter, Subscription
-from masthead.newsletters.public_forms import origin_allowed, rate_limit_hit, site_origins
+from masthead.newsletters.public_forms import origin_allowed, site_origins
 from masthead.newsletters.services import subscriptions as subscription_services
 
 TOKEN_MAX_LENGTH = 200
@@ -145,7 +146,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     if not origin_allowed(request):
         return _forbidden(request)
     limit, window = settings.NEWSLETTER_SIGNUP_RATE
-    if rate_limit_hit(request, scope="signup", limit=limit, window=window):
+    if not throttle.client_allowed(request=request, scope="signup", limit=limit, window=window):
         return _answer(
             request,
             status=429,

@@ -1,8 +1,8 @@
 """Public forms act on no session, so they carry no CSRF token: instead they accept posts
 only from the site's own origins, and each client gets a limited number of posts per hour.
 
-Clients are told apart by a keyed hash of their address (IPv6 by its /64), kept in the cache
-for the length of one window; the address itself is never stored. Requests turned away are
+Clients are told apart as ``core.throttle`` does it: a keyed hash of their address (IPv6 by
+its /64), kept in the cache for one window; the address itself is never stored. Requests turned away are
 counted per day and kind, for the admin, and nothing else is kept about them.
 """
 
@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import ipaddress
-import time
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
+
+from masthead.core import throttle
 
 WINDOW_SECONDS = 3600
 
@@ -39,46 +38,17 @@ def origin_allowed(request: HttpRequest) -> bool:
     return bool(origin) and origin != "null" and origin in settings.PUBLIC_ORIGINS
 
 
-def _client_address(request: HttpRequest) -> str:
-    address = request.META.get("REMOTE_ADDR", "")
-    if settings.SECURE_PROXY_SSL_HEADER:
-        # Behind our own proxy, the last hop it appended is the client.
-        forwarded = request.headers.get("X-Forwarded-For", "")
-        if forwarded:
-            address = forwarded.split(",")[-1].strip()
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return address
-    if ip.version == 6:
-        return str(ipaddress.ip_network(f"{ip}/64", strict=False).network_address)
-    return str(ip)
-
-
-def client_key(request: HttpRequest) -> str:
-    """A keyed hash of the client's address that changes every day."""
-    day = timezone.now().date().isoformat()
-    key = hmac.new(settings.SECRET_KEY.encode(), f"rate-limit {day}".encode(), hashlib.sha256)
-    return hmac.new(key.digest(), _client_address(request).encode(), hashlib.sha256).hexdigest()[
-        :32
-    ]
-
-
 def allow(request: HttpRequest, *, scope: str, limit: int, extra: str = "") -> bool:
     """Count one request of ``scope`` from this client (and ``extra``, e.g. a hashed email
     address); False, and the refusal counted, once ``limit`` is passed within the window."""
-    bucket = int(time.time() // WINDOW_SECONDS)
-    subjects = [client_key(request)] + ([extra] if extra else [])
-    allowed = True
-    for subject in subjects:
-        key = f"supporters:rate:{scope}:{subject}:{bucket}"
-        cache.add(key, 0, timeout=WINDOW_SECONDS)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=WINDOW_SECONDS)
-            count = 1
-        allowed = allowed and count <= limit
+    key_scope, window = f"supporters:{scope}", WINDOW_SECONDS
+    allowed = throttle.client_allowed(request=request, scope=key_scope, limit=limit, window=window)
+    if extra:
+        # Counted whatever the client's count says: testers rotate addresses.
+        by_subject = throttle.subject_allowed(
+            subject=extra, scope=key_scope, limit=limit, window=window
+        )
+        allowed = by_subject and allowed
     if not allowed:
         blocked_attempt_record(scope=scope)
     return allowed

@@ -9,9 +9,10 @@ import pytest
 from django.core.cache import cache
 from django.db import DatabaseError
 
-from masthead.appeals import services, throttle
+from masthead.appeals import services
 from masthead.appeals.models import VariantCounter, VariantRevenue
 from masthead.appeals.tests import factories
+from masthead.core import throttle
 
 pytestmark = pytest.mark.django_db
 
