@@ -190,6 +190,21 @@ def _stop(server: subprocess.Popen) -> None:
 
 
 @contextmanager
+def environment(**values: str) -> Iterator[None]:
+    """Set environment variables (the demo site's processes inherit them) for a block."""
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+@contextmanager
 def running_demo_site(data_dir: Path) -> Iterator[DemoSite]:
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"

@@ -26,7 +26,6 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,28 +46,6 @@ SOURCE_ROOT = Path(__file__).resolve().parents[3]
 def pytest_configure(config):
     # The Chromium fixture (``browser``) shared with the other apps' browser tests.
     config.pluginmanager.import_plugin("masthead.core.tests.demo_server")
-
-
-@contextmanager
-def orm_beside_playwright() -> Iterator[None]:
-    """Once Playwright's sync API has started (the session's ``browser``), an asyncio loop
-    counts as running in the main thread for the rest of the session, and Django refuses
-    database calls there (SynchronousOnlyOperation) although nothing runs concurrently."""
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        yield
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
-
-
-@pytest.fixture(scope="package", autouse=True)
-def _orm_beside_playwright() -> Iterator[None]:
-    with orm_beside_playwright():
-        yield
 
 
 @pytest.fixture(autouse=True)
@@ -282,14 +259,14 @@ def remove_publication() -> None:
 
 @pytest.fixture(scope="package")
 def publication(django_db_setup, django_db_blocker) -> Iterator[Publication]:
-    with django_db_blocker.unblock(), orm_beside_playwright():
+    with django_db_blocker.unblock():
         call_command("collectstatic", interactive=False, verbosity=0)
         cache.clear()
         created = _create_publication()
     try:
         yield created
     finally:
-        with django_db_blocker.unblock(), orm_beside_playwright():
+        with django_db_blocker.unblock():
             remove_publication()
             connection.close()
 
@@ -358,7 +335,7 @@ def built(publication, api_origins, django_db_blocker, tmp_path_factory) -> Buil
 
     root = tmp_path_factory.mktemp("site")
     out, portable = root / "out", root / "portable"
-    with django_db_blocker.unblock(), orm_beside_playwright():
+    with django_db_blocker.unblock():
         report = services.site_build(out=out, portable_out=portable, processes=2)
         connection.close()
     assert not [r for r in report.skipped.values() if r.startswith("error")], report.skipped
@@ -390,7 +367,7 @@ def nginx(built, django_db_blocker, tmp_path_factory) -> Iterator[Nginx]:
         )
     prefix = tmp_path_factory.mktemp("nginx")
     port = free_port()
-    with django_db_blocker.unblock(), orm_beside_playwright():
+    with django_db_blocker.unblock():
         server = nginx_config(
             root=built.out,
             listen=f"127.0.0.1:{port}",

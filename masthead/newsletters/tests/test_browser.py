@@ -7,38 +7,22 @@ SMTP server started here (the shared ``demo_site`` sends mail nowhere we can rea
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
 import time
-from contextlib import contextmanager
 
 import pytest
 from playwright.sync_api import expect
 
 from masthead.core.demo import content
-from masthead.core.tests.demo_server import SOURCE_ROOT, running_demo_site
+from masthead.core.tests.demo_server import SOURCE_ROOT, environment, running_demo_site
 from masthead.newsletters.tests.conftest import start_smtp_sink
 
 pytestmark = pytest.mark.browser
 
 ARTICLE = content.ARTICLES[0]
 ARTICLE_PATH = f"/{ARTICLE['section']}/{ARTICLE['slug']}/"
-
-
-@contextmanager
-def environment(**values):
-    saved = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 @pytest.fixture(scope="module")

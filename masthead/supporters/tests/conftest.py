@@ -1,6 +1,3 @@
-import os
-from collections.abc import Iterator
-
 import pytest
 
 
@@ -30,19 +27,3 @@ def test_mode(db):
 def inbox(smtp_server):
     smtp_server.inbox.clear()
     return smtp_server.inbox
-
-
-@pytest.fixture(scope="package", autouse=True)
-def _orm_beside_playwright() -> Iterator[None]:
-    """Once a browser test anywhere in the run has started Playwright's sync API, an asyncio
-    loop counts as running in the main thread for the rest of the session, and Django refuses
-    database calls there (SynchronousOnlyOperation) although nothing runs concurrently."""
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        yield
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous

@@ -4,7 +4,6 @@ the conftests of the tests that use it, so that one such site serves the whole r
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -13,7 +12,12 @@ from contextlib import contextmanager
 import pytest
 from playwright.sync_api import Browser, BrowserContext
 
-from masthead.core.tests.demo_server import SOURCE_ROOT, DemoSite, running_demo_site
+from masthead.core.tests.demo_server import (
+    SOURCE_ROOT,
+    DemoSite,
+    environment,
+    running_demo_site,
+)
 from masthead.supporters.tests.smtp import SMTPServer
 
 
@@ -23,25 +27,11 @@ def smtp_server():
         yield server
 
 
-@contextmanager
-def _environment(**values: str) -> Iterator[None]:
-    saved = {name: os.environ.get(name) for name in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-
-
 @pytest.fixture(scope="session")
 def revenue_site(tmp_path_factory, smtp_server) -> Iterator[DemoSite]:
     """The demo, its web server and a worker, sending mail to ``smtp_server``."""
     with (
-        _environment(EMAIL_URL=smtp_server.url),
+        environment(EMAIL_URL=smtp_server.url),
         running_demo_site(tmp_path_factory.mktemp("revenue-site")) as site,
     ):
         log = (site.data_dir / "worker.log").open("wb")
