@@ -10,6 +10,11 @@ building) would cost more than the pages themselves.
 computed once; outside it (every web request) ``memo`` simply calls ``compute``. A scope
 lives for one build or one incremental update, never longer: what it holds is as fresh as
 the build that uses it.
+
+A build also records what each page shows (``recording``), so that an edit re-renders the
+pages that show the edited article, author or image. Models loaded while a page renders are
+recorded as they load; a value taken from the memo was loaded for another page, so whoever
+shows it declares it with ``shows(...)``. Nothing is recorded while a memo value is computed.
 """
 
 from __future__ import annotations
@@ -19,6 +24,9 @@ import contextvars
 from collections.abc import Callable, Hashable
 
 _memo: contextvars.ContextVar[dict | None] = contextvars.ContextVar("masthead_memo", default=None)
+_shown: contextvars.ContextVar[set[str] | None] = contextvars.ContextVar(
+    "masthead_shown", default=None
+)
 
 
 @contextlib.contextmanager
@@ -34,9 +42,15 @@ def scope():
         _memo.reset(token)
 
 
-def scope_enter() -> None:
-    """Open a scope for the rest of this process's life (a build's forked render worker)."""
-    _memo.set({})
+def scope_enter(values: dict | None = None) -> None:
+    """Open a scope for the rest of this process's life (a build's forked render worker),
+    starting from ``values`` (what the build read before it forked)."""
+    _memo.set(values if values is not None else {})
+
+
+def current() -> dict | None:
+    """The open scope's values (to hand to forked workers); None outside a scope."""
+    return _memo.get()
 
 
 def active() -> bool:
@@ -48,8 +62,35 @@ def memo[T](key: Hashable, compute: Callable[[], T]) -> T:
     if values is None:
         return compute()
     if key not in values:
-        values[key] = compute()
+        values[key] = unrecorded(compute)
     return values[key]
+
+
+def unrecorded[T](compute: Callable[[], T]) -> T:
+    """``compute()`` with the page's recording paused: what it loads is not (yet) shown."""
+    token = _shown.set(None)
+    try:
+        return compute()
+    finally:
+        _shown.reset(token)
+
+
+@contextlib.contextmanager
+def recording():
+    """Collect the dependency keys (``shows:page:12``…) of what renders in the block."""
+    shown: set[str] = set()
+    token = _shown.set(shown)
+    try:
+        yield shown
+    finally:
+        _shown.reset(token)
+
+
+def shows(*keys: str) -> None:
+    """Declare that the page being recorded shows these (``shows:page:12``…)."""
+    shown = _shown.get()
+    if shown is not None:
+        shown.update(keys)
 
 
 class SiteMiddleware:

@@ -17,12 +17,14 @@ from wagtail.admin.panels import (
 )
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, PageViewRestriction
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
+from masthead.core.memo import active as memo_active
+from masthead.core.memo import memo
 from masthead.publishing.blocks import ArticleBodyBlock, InfoBodyBlock
-from masthead.publishing.pagination import paginate, redirect_query_page
+from masthead.publishing.pagination import redirect_query_page
 
 
 @register_snippet
@@ -61,7 +63,17 @@ class Author(index.Indexed, models.Model):
         return f"/authors/{self.slug}/"
 
 
-class HomePage(Page):
+class BuildAware:
+    """Mixed into every page type. Inside a build (``core.memo``) where no page has a view
+    restriction, the usual case, Wagtail's per-page check for restrictions reads nothing."""
+
+    def get_view_restrictions(self):
+        if memo_active() and not memo("any_view_restriction", PageViewRestriction.objects.exists):
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()
+
+
+class HomePage(BuildAware, Page):
     intro = models.CharField(max_length=300, blank=True)
     lead_article = models.ForeignKey(
         "publishing.ArticlePage",
@@ -77,6 +89,16 @@ class HomePage(Page):
     parent_page_types = ["wagtailcore.Page"]
     max_count = 1
     template = "publishing/home_page.html"
+
+    def route(self, request: HttpRequest, path_components: list[str]):
+        if path_components and memo_active():  # inside a build: from a map of addresses
+            from masthead.publishing import selectors
+
+            found = selectors.routed_page(self, path_components)
+            if found is not None:
+                page, remaining = found
+                return page.route(request, remaining)
+        return super().route(request, path_components)
 
     def serve(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         # The front page is not paginated; older stories live in the archive.
@@ -95,7 +117,7 @@ class HomePage(Page):
         return context
 
 
-class SectionPage(RoutablePageMixin, Page):
+class SectionPage(BuildAware, RoutablePageMixin, Page):
     intro = models.CharField(max_length=300, blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -119,11 +141,13 @@ class SectionPage(RoutablePageMixin, Page):
     def listing(self, request: HttpRequest, number: int) -> HttpResponse:
         from masthead.publishing import selectors
 
-        articles = paginate(selectors.articles_live().child_of(self), number, self.per_page)
+        articles = selectors.teaser_page(
+            selectors.articles_live().child_of(self), number, self.per_page
+        )
         return self.render(request, context_overrides={"articles": articles, "base_path": self.url})
 
 
-class ArticlePage(Page):
+class ArticlePage(BuildAware, Page):
     standfirst = models.CharField(
         max_length=400, help_text="One sentence under the headline that says what the story is."
     )
@@ -190,7 +214,10 @@ class ArticlePage(Page):
 
     @cached_property
     def authors(self) -> list[Author]:
-        return [link.author for link in self.article_authors.all()]
+        links = self.article_authors.all()
+        if "article_authors" not in getattr(self, "_prefetched_objects_cache", {}):
+            links = links.select_related("author")
+        return [link.author for link in links]
 
     @cached_property
     def tag_list(self) -> list:
@@ -232,7 +259,7 @@ class RelatedArticle(Orderable):
     panels = [PageChooserPanel("article", "publishing.ArticlePage")]
 
 
-class InfoPage(Page):
+class InfoPage(BuildAware, Page):
     """A plain page: the privacy policy, about us, contacts."""
 
     body = StreamField(InfoBodyBlock(), blank=True)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Prefetch, QuerySet
 from taggit.models import Tag
+from wagtail.models import Page
 
 from masthead.core.memo import active as memo_active
-from masthead.core.memo import memo
+from masthead.core.memo import memo, unrecorded
 from masthead.publishing.models import (
     ArticleAuthor,
     ArticlePage,
@@ -16,6 +20,7 @@ from masthead.publishing.models import (
     RelatedArticle,
     SectionPage,
 )
+from masthead.publishing.pagination import paginate
 
 
 def public_only(pages: QuerySet) -> QuerySet:
@@ -34,6 +39,72 @@ def articles_live() -> QuerySet[ArticlePage]:
         )
         .order_by("-first_published_at", "-pk")
     )
+
+
+def teasers(pks: Iterable[int]) -> list[ArticlePage]:
+    """The live articles among ``pks``, in that order, with what a teaser shows loaded.
+
+    In a build each article is read once (``core.memo``) rather than once per listing and
+    *Read more* that shows it; whoever shows one declares it (the ``teaser`` tag does)."""
+    pks = list(pks)
+    if not memo_active():
+        found = {a.pk: a for a in articles_live().filter(pk__in=pks)}
+        return [found[pk] for pk in pks if pk in found]
+    known: dict[int, ArticlePage | None] = memo("teaser_articles", dict)
+    missing = [pk for pk in pks if pk not in known]
+    if missing:
+        # The body is not part of a teaser, and a build may hold every article.
+        loaded = unrecorded(lambda: list(articles_live().defer("body").filter(pk__in=missing)))
+        known.update(dict.fromkeys(missing))
+        known.update((a.pk, a) for a in loaded)
+    return [known[pk] for pk in pks if known[pk] is not None]
+
+
+def teasers_preload() -> None:
+    """Inside a build: read every live article's teaser at once (a full build shows all)."""
+    known: dict[int, ArticlePage | None] = memo("teaser_articles", dict)
+    live = articles_live().defer("body").iterator(chunk_size=2000)
+    known.update(unrecorded(lambda: [(a.pk, a) for a in live]))
+
+
+def teaser_page(queryset: QuerySet[ArticlePage], number: int, per_page: int):
+    """Page ``number`` of a listing of ``queryset``, its articles ready for teasers."""
+    page = paginate(queryset, number, per_page)
+    page.object_list = teasers(page.object_list.values_list("pk", flat=True))
+    return page
+
+
+def routed_page(home: HomePage, components: list[str]) -> tuple[Page, list[str]] | None:
+    """Inside a build: the deepest page on the path ``components`` below ``home`` and the
+    components left for it to route, found in a map of every page's address read once per
+    build (Wagtail finds it level by level, two queries per level). None: no page there."""
+    addresses = memo(("page_addresses", home.pk), lambda: _page_addresses(home))
+    for depth in range(len(components), 0, -1):
+        found = addresses.get(home.url_path + "/".join(components[:depth]) + "/")
+        if found is None:
+            continue
+        pk, content_type_id = found
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        pages = model.objects.filter(pk=pk)
+        if model is ArticlePage:
+            pages = pages.select_related("lead_image")
+        page = pages.first()
+        if page is None:
+            return None
+        parent = memo("sections_by_path", _sections_by_path).get(page.path[: -page.steplen])
+        if parent is not None:
+            page._cached_parent_obj = parent  # as Wagtail's route does, from the navigation
+        return page, components[depth:]
+    return None
+
+
+def _page_addresses(home: HomePage) -> dict[str, tuple[int, int]]:
+    rows = Page.objects.descendant_of(home).values_list("url_path", "pk", "content_type_id")
+    return {url_path: (pk, content_type_id) for url_path, pk, content_type_id in rows}
+
+
+def _sections_by_path() -> dict[str, SectionPage]:
+    return {section.path: section for section in sections_navigation()}
 
 
 def home_lead_article(*, home: HomePage) -> ArticlePage | None:
@@ -82,8 +153,7 @@ def article_read_more(*, article: ArticlePage, limit: int) -> list[ArticlePage]:
         chosen = _read_more_index().choose(article, limit)
     else:
         chosen = _read_more_ids(article, limit)
-    found = {a.pk: a for a in articles_live().filter(pk__in=chosen)}
-    return [found[pk] for pk in chosen if pk in found]
+    return teasers(chosen)
 
 
 def _read_more_ids(article: ArticlePage, limit: int) -> list[int]:

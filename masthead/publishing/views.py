@@ -8,7 +8,7 @@ from taggit.models import Tag
 
 from masthead.publishing import selectors
 from masthead.publishing.models import Author
-from masthead.publishing.pagination import paginate, redirect_query_page
+from masthead.publishing.pagination import redirect_query_page
 
 PER_PAGE = 12
 
@@ -20,7 +20,7 @@ def _listing(
         return redirect_query_page(request, base_path)
     if number == 1 and request.path != base_path:
         return redirect(base_path, permanent=True)
-    articles = paginate(queryset, number, PER_PAGE)
+    articles = selectors.teaser_page(queryset, number, PER_PAGE)
     return render(request, template, {"articles": articles, "base_path": base_path, **extra})
 
 

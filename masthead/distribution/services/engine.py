@@ -160,7 +160,7 @@ def render_job(renderer, target: OutputTarget, job: Job) -> FileResult:
 _worker: dict = {}
 
 
-def _worker_init(target: OutputTarget) -> None:
+def _worker_init(target: OutputTarget, inherited: dict | None) -> None:
     from django.core.cache import caches
 
     from masthead.core import memo
@@ -168,10 +168,11 @@ def _worker_init(target: OutputTarget) -> None:
 
     # A forked child must not reuse the parent's database connections (closed before the
     # fork); it opens its own on first use. It lives for one build: the page cache off and a
-    # cache of its own (see render.private_cache) for all of it.
+    # cache of its own (see render.private_cache) for all of it, and the memo the build
+    # had read before it forked (its copy: what a worker adds stays its own).
     settings.PAGE_CACHE_ENABLED = False
     caches["default"] = private_cache()
-    memo.scope_enter()
+    memo.scope_enter(inherited)
     _worker["renderer"] = Renderer()
     _worker["target"] = target
 
@@ -222,10 +223,13 @@ def run_jobs(
 
     # Forked workers inherit the parent's state (settings, test database name) and start at
     # once; the parent's connections are closed first so that no socket is shared.
+    from masthead.core import memo
+
     connections.close_all()
     done: queue.Queue = queue.Queue()
     context = multiprocessing.get_context("fork")
-    with context.Pool(processes, initializer=_worker_init, initargs=(target,)) as pool:
+    initargs = (target, memo.current())
+    with context.Pool(processes, initializer=_worker_init, initargs=initargs) as pool:
         outstanding = 0
 
         def submit(batch: list[Job]) -> None:

@@ -13,7 +13,6 @@ an article re-renders exactly the pages that show it.
 from __future__ import annotations
 
 import contextlib
-import contextvars
 import re
 from dataclasses import dataclass, field
 from html import unescape
@@ -25,6 +24,7 @@ from django.db.models.signals import post_init
 from django.test import Client
 from django.utils.encoding import iri_to_uri
 
+from masthead.core import memo
 from masthead.distribution.selectors import DYNAMIC_PREFIXES
 
 # More articles than this on one page (sitemaps, the offline index) and the page is taken to
@@ -34,27 +34,20 @@ SHOWS_ALL_ARTICLES = "shows:page:*"
 
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)
 
-_recording: contextvars.ContextVar[set[str] | None] = contextvars.ContextVar(
-    "distribution_recording", default=None
-)
-
 
 def _record_article(sender, instance, **kwargs) -> None:
-    shown = _recording.get()
-    if shown is not None and instance.pk is not None:
-        shown.add(f"shows:page:{instance.pk}")
+    if instance.pk is not None:
+        memo.shows(f"shows:page:{instance.pk}")
 
 
 def _record_author(sender, instance, **kwargs) -> None:
-    shown = _recording.get()
-    if shown is not None and instance.pk is not None:
-        shown.add(f"shows:author:{instance.pk}")
+    if instance.pk is not None:
+        memo.shows(f"shows:author:{instance.pk}")
 
 
 def _record_image(sender, instance, **kwargs) -> None:
-    shown = _recording.get()
-    if shown is not None and instance.pk is not None:
-        shown.add(f"shows:image:{instance.pk}")
+    if instance.pk is not None:
+        memo.shows(f"shows:image:{instance.pk}")
 
 
 def connect_recording() -> None:
@@ -65,16 +58,6 @@ def connect_recording() -> None:
         _record_author, sender="publishing.Author", dispatch_uid="distribution-author"
     )
     post_init.connect(_record_image, sender="wagtailimages.Image", dispatch_uid="distribution-img")
-
-
-@contextlib.contextmanager
-def recording():
-    shown: set[str] = set()
-    token = _recording.set(shown)
-    try:
-        yield shown
-    finally:
-        _recording.reset(token)
 
 
 def _collapse(shown: set[str]) -> set[str]:
@@ -114,7 +97,7 @@ class Renderer:
 
     def render(self, path: str) -> Rendered:
         self.client.cookies.clear()  # every request is a new reader's
-        with recording() as shown:
+        with memo.recording() as shown:
             response = self.client.get(iri_to_uri(path), secure=self.secure)
             body = b"".join(response.streaming_content) if response.streaming else response.content
         cache_control = response.headers.get("Cache-Control", "")
@@ -184,8 +167,6 @@ def rendering_settings():
     page reads alike (``core.memo``). Django's cache handles
     are per thread, so other threads of the process keep the shared cache."""
     from django.core.cache import caches
-
-    from masthead.core import memo
 
     previous, shared = settings.PAGE_CACHE_ENABLED, caches["default"]
     settings.PAGE_CACHE_ENABLED = False

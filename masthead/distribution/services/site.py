@@ -29,6 +29,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
+from masthead.core import memo
 from masthead.distribution import selectors
 from masthead.distribution.selectors import (
     ALL_ARTICLES,
@@ -46,6 +47,7 @@ from masthead.distribution.services.assets import assets_copy
 from masthead.distribution.services.engine import FileResult, Job, OutputTarget, run_jobs
 from masthead.distribution.services.output import Manifest, OutputError, locked, remove
 from masthead.distribution.services.progress import Progress
+from masthead.publishing import selectors as articles
 
 logger = logging.getLogger(__name__)
 
@@ -281,16 +283,20 @@ def _build(
     report = BuildReport(full=True)
     previous = Manifest.load(out)
     urls, records = selectors.site_urls()
-    results = _render(
-        _jobs(urls),
-        target,
-        processes=processes,
-        follow=lambda _path: True,
-        report=report,
-        progress=progress,
-        started=started,
-        description="Rendering pages",
-    )
+    with memo.scope():
+        # Every article appears in some listing: their teasers are read at once, before the
+        # render workers fork (they share what is read here).
+        articles.teasers_preload()
+        results = _render(
+            _jobs(urls),
+            target,
+            processes=processes,
+            follow=lambda _path: True,
+            report=report,
+            progress=progress,
+            started=started,
+            description="Rendering pages",
+        )
     fixups = _rendition_fixups(results)
     if fixups:
         progress.note(f"Rendering {len(fixups)} pages again (image renditions settled)")

@@ -1,9 +1,10 @@
 from django import template
 from django.conf import settings
+from django.template.loader import render_to_string
 from django.utils.html import format_html, json_script
 from django.utils.safestring import mark_safe
 
-from masthead.core.memo import memo
+from masthead.core.memo import memo, shows
 from masthead.publishing import selectors
 from masthead.publishing.models import ArticlePage, HomePage, InfoPage, SectionPage
 
@@ -35,9 +36,23 @@ def footer_pages() -> str:
     return mark_safe(memo("footer_pages", links))  # noqa: S308 - built from escaped parts
 
 
-@register.inclusion_tag("publishing/includes/teaser.html")
-def teaser(article: ArticlePage, heading_level: int = 2, lead: bool = False) -> dict:
-    return {"article": article, "heading_tag": f"h{int(heading_level)}", "lead": lead}
+@register.simple_tag
+def teaser(article: ArticlePage, heading_level: int = 2, lead: bool = False) -> str:
+    """An article's teaser. A build renders each teaser once and declares, on every page that
+    shows it, the article, its photo and its authors (``core.memo``)."""
+    heading_tag, lead = f"h{int(heading_level)}", bool(lead)
+    shows(
+        f"shows:page:{article.pk}",
+        *[f"shows:author:{author.pk}" for author in article.authors],
+        *([f"shows:image:{article.lead_image_id}"] if article.lead_image_id else []),
+    )
+    return memo(
+        ("teaser", article.pk, heading_tag, lead),
+        lambda: render_to_string(
+            "publishing/includes/teaser.html",
+            {"article": article, "heading_tag": heading_tag, "lead": lead},
+        ),
+    )
 
 
 @register.inclusion_tag("publishing/includes/byline.html")
@@ -48,7 +63,9 @@ def byline(article: ArticlePage) -> dict:
 def _image_url(image, spec: str) -> str | None:
     if image is None:
         return None
-    return settings.BASE_URL + image.get_rendition(spec).url
+    return memo(
+        ("image_url", image.pk, spec), lambda: settings.BASE_URL + image.get_rendition(spec).url
+    )
 
 
 @register.simple_tag(takes_context=True)

@@ -133,3 +133,71 @@ def test_read_more_chosen_in_a_build_matches_the_database_choice():
     assert from_index == from_database
     assert all(len(chosen) == 4 for chosen in from_database.values())
     assert from_database[articles[3].pk][0] == articles[9].pk
+
+
+def test_a_build_routes_and_renders_every_page_as_a_web_request_does(client):
+    """Inside a build (``core.memo`` scope) pages are found from a map of addresses and
+    teasers are rendered once; every answer must still be the web request's, byte for byte."""
+    from masthead.core import memo
+    from masthead.publishing.models import InfoPage
+
+    world, culture = factories.section(title="World"), factories.section(title="Culture")
+    writer = factories.author(name="Ana Reporter")
+    stories = [
+        factories.article(parent=(world, culture)[i % 2], authors=[writer], tags=["a"])
+        for i in range(26)
+    ]
+    draft = factories.article(parent=world, publish=False)
+    about = InfoPage(title="About us", slug="about")
+    factories.home().add_child(instance=about)
+    paths = [
+        *(s.url for s in stories),
+        world.url,
+        f"{world.url}page/2/",
+        f"{world.url}page/9/",
+        culture.url,
+        "/tags/a/",
+        "/tags/a/page/2/",
+        writer.get_absolute_url(),
+        "/archive/",
+        "/archive/page/2/",
+        "/",
+        about.url,
+        draft.url,
+        f"{world.url}no-such-story/",
+        f"{stories[0].url}deeper/",
+        "/no-such-section/story/",
+    ]
+
+    def answers():
+        return {p: (r.status_code, r.content) for p in paths for r in [client.get(p)]}
+
+    from_requests = answers()
+    with memo.scope():
+        from_build = answers()
+        again = answers()  # now every teaser and address comes from the memo
+    assert from_build == from_requests
+    assert again == from_requests
+    assert from_requests[draft.url][0] == 404
+    assert from_requests[f"{world.url}page/2/"][0] == 200
+
+
+def test_pages_in_a_build_declare_the_teasers_they_reuse(client):
+    """A teaser rendered for one page is reused by the next without loading the article
+    again; the next page must still record that it shows the article, its byline and its
+    photo, or an edit would leave that file stale."""
+    from masthead.core import memo
+
+    world = factories.section(title="World")
+    writer = factories.author(name="Ana Reporter")
+    story = factories.article(parent=world, authors=[writer], tags=["a"])
+    expected = {
+        f"shows:page:{story.pk}",
+        f"shows:author:{writer.pk}",
+        f"shows:image:{story.lead_image_id}",
+    }
+    with memo.scope():
+        for path in [world.url, "/tags/a/", "/archive/", writer.get_absolute_url()]:
+            with memo.recording() as shown:
+                assert client.get(path).status_code == 200
+            assert expected <= shown, path
