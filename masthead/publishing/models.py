@@ -221,9 +221,12 @@ class ArticlePage(BuildAware, Page):
 
     @cached_property
     def tag_list(self) -> list:
-        """The article's tags, read once per page (the page, its metadata and the appeals
-        slot all list them)."""
-        return list(self.tags.all())
+        """The article's tags in the order they were given, read once per page (the page,
+        its metadata and the appeals slot all list them)."""
+        items = self.tagged_items.all()
+        if "tagged_items" not in getattr(self, "_prefetched_objects_cache", {}):
+            items = items.select_related("tag")
+        return [item.tag for item in sorted(items, key=lambda item: item.pk)]
 
     @property
     def published_at(self):

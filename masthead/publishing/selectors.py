@@ -10,7 +10,7 @@ from taggit.models import Tag
 from wagtail.models import Page
 
 from masthead.core.memo import active as memo_active
-from masthead.core.memo import memo, unrecorded
+from masthead.core.memo import memo, shows, unrecorded
 from masthead.publishing.models import (
     ArticleAuthor,
     ArticlePage,
@@ -61,10 +61,22 @@ def teasers(pks: Iterable[int]) -> list[ArticlePage]:
 
 
 def teasers_preload() -> None:
-    """Inside a build: read every live article's teaser at once (a full build shows all)."""
+    """Inside a build: read every live article at once, with its tags (a full build shows
+    them all, in listings and on their own pages)."""
     known: dict[int, ArticlePage | None] = memo("teaser_articles", dict)
-    live = articles_live().defer("body").iterator(chunk_size=2000)
+    tags = Prefetch("tagged_items", queryset=ArticleTag.objects.select_related("tag"))
+    live = articles_live().prefetch_related(tags).iterator(chunk_size=2000)
     known.update(unrecorded(lambda: [(a.pk, a) for a in live]))
+
+
+def article_shows(article: ArticlePage) -> list[str]:
+    """What showing ``article`` (its page or a teaser) shows, as the build's dependency
+    keys: the article, its authors and its photo."""
+    return [
+        f"shows:page:{article.pk}",
+        *[f"shows:author:{author.pk}" for author in article.authors],
+        *([f"shows:image:{article.lead_image_id}"] if article.lead_image_id else []),
+    ]
 
 
 def teaser_page(queryset: QuerySet[ArticlePage], number: int, per_page: int):
@@ -85,10 +97,16 @@ def routed_page(home: HomePage, components: list[str]) -> tuple[Page, list[str]]
             continue
         pk, content_type_id = found
         model = ContentType.objects.get_for_id(content_type_id).model_class()
-        pages = model.objects.filter(pk=pk)
+        page = None
         if model is ArticlePage:
-            pages = pages.select_related("lead_image")
-        page = pages.first()
+            page = _routed_article(pk)
+        elif model is SectionPage:
+            page = memo("sections_by_pk", lambda: {s.pk: s for s in sections_navigation()}).get(pk)
+        if page is None:
+            pages = model.objects.filter(pk=pk)
+            if model is ArticlePage:
+                pages = pages.select_related("lead_image")
+            page = pages.first()
         if page is None:
             return None
         parent = memo("sections_by_path", _sections_by_path).get(page.path[: -page.steplen])
@@ -96,6 +114,15 @@ def routed_page(home: HomePage, components: list[str]) -> tuple[Page, list[str]]
             page._cached_parent_obj = parent  # as Wagtail's route does, from the navigation
         return page, components[depth:]
     return None
+
+
+def _routed_article(pk: int) -> ArticlePage | None:
+    """A live public article as the build already holds it for teasers (None: not one)."""
+    found = teasers([pk])
+    if not found:
+        return None
+    shows(*article_shows(found[0]))  # read for another page, it records nothing itself
+    return found[0]
 
 
 def _page_addresses(home: HomePage) -> dict[str, tuple[int, int]]:

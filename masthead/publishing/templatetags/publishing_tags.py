@@ -11,18 +11,26 @@ from masthead.publishing.models import ArticlePage, HomePage, InfoPage, SectionP
 register = template.Library()
 
 
-@register.inclusion_tag("publishing/includes/nav_sections.html", takes_context=True)
-def nav_sections(context, current=None) -> dict:
+@register.simple_tag
+def nav_sections(current=None) -> str:
+    """The sections' navigation, the current one marked (rendered once per build for each)."""
     current_section_id = None
     if isinstance(current, SectionPage):
         current_section_id = current.pk
     elif isinstance(current, ArticlePage):
         current_section_id = current.get_parent().pk
-    return {
-        "sections": selectors.sections_navigation(),
-        "current_section_id": current_section_id,
-        "current_is_home": isinstance(current, HomePage),
-    }
+    current_is_home = isinstance(current, HomePage)
+    return memo(
+        ("nav_sections", current_section_id, current_is_home),
+        lambda: render_to_string(
+            "publishing/includes/nav_sections.html",
+            {
+                "sections": selectors.sections_navigation(),
+                "current_section_id": current_section_id,
+                "current_is_home": current_is_home,
+            },
+        ),
+    )
 
 
 @register.simple_tag
@@ -41,11 +49,7 @@ def teaser(article: ArticlePage, heading_level: int = 2, lead: bool = False) -> 
     """An article's teaser. A build renders each teaser once and declares, on every page that
     shows it, the article, its photo and its authors (``core.memo``)."""
     heading_tag, lead = f"h{int(heading_level)}", bool(lead)
-    shows(
-        f"shows:page:{article.pk}",
-        *[f"shows:author:{author.pk}" for author in article.authors],
-        *([f"shows:image:{article.lead_image_id}"] if article.lead_image_id else []),
-    )
+    shows(*selectors.article_shows(article))
     return memo(
         ("teaser", article.pk, heading_tag, lead),
         lambda: render_to_string(
