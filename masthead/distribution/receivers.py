@@ -66,13 +66,22 @@ def site_changed(created=False, update_fields=None, **kwargs) -> None:
     static_output_rebuild.enqueue()
 
 
+def worker_started(**kwargs) -> None:
+    if _enabled():
+        from masthead.distribution.services.render import warm_up
+
+        warm_up()
+
+
 def connect() -> None:
     from masthead.core.models import PublicationSettings
     from masthead.core.page_cache import invalidate, invalidate_on_change
+    from masthead.core.signals import worker_started as worker_started_signal
     from masthead.distribution.models import Mirror, MirrorSettings
     from masthead.distribution.services.render import connect_recording
 
     connect_recording()
+    worker_started_signal.connect(worker_started, dispatch_uid="distribution-worker-started")
     for signal in (page_published, page_unpublished, post_page_move):
         signal.connect(page_changed, dispatch_uid=f"distribution-{signal}")
     post_delete.connect(

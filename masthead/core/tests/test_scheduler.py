@@ -95,3 +95,33 @@ def test_scheduled_article_goes_live_when_the_worker_runs():
     run_worker_batch()
     story.refresh_from_db()
     assert story.live and story.first_published_at is not None
+
+
+def test_the_worker_warms_the_static_renderer_when_it_starts(settings, tmp_path, monkeypatch):
+    """With static output kept, the worker loads the URLs and templates before its first
+    task: the first publish after a restart is as fast as the next."""
+    from django.core.management import call_command
+
+    from masthead.distribution.services import render
+
+    warmed = []
+    monkeypatch.setattr(render, "warm_up", lambda: warmed.append(True))
+    settings.STATIC_OUTPUT_DIR = None
+    call_command("worker", "--batch", "--no-schedule", "--interval", "0")
+    assert warmed == []
+    settings.STATIC_OUTPUT_DIR = tmp_path
+    call_command("worker", "--batch", "--no-schedule", "--interval", "0")
+    assert warmed == [True]
+
+
+def test_warming_up_loads_the_public_templates_and_urls():
+    from django.template import engines
+    from django.urls import get_resolver
+
+    from masthead.distribution.services.render import PUBLIC_TEMPLATES, warm_up
+
+    warm_up()
+    assert get_resolver()._populated
+    loader = engines["django"].engine.template_loaders[0]
+    cached = {str(key).split("-")[0] for key in loader.get_template_cache}
+    assert set(PUBLIC_TEMPLATES) <= cached

@@ -69,6 +69,40 @@ def test_sitemap_lists_pages_and_listings_with_canonical_origin(client, site):
     assert all(loc.startswith(BASE + "/") for loc in locations)
 
 
+def test_page_sitemap_lists_what_wagtails_sitemap_lists(client, site):
+    """The page sitemap reads rows, not pages; it must list exactly the pages, addresses and
+    dates Wagtail's own sitemap gives: drafts and private pages left out, non-ASCII slugs
+    quoted alike."""
+    from wagtail.contrib.sitemaps import Sitemap as WagtailSitemap
+    from wagtail.models import PageViewRestriction
+
+    world = site[0]
+    factories.article(parent=world, title="Ünïcode", slug="новости-дня")
+    factories.article(parent=world, title="Draft", publish=False)
+    hidden = factories.section(title="Members")
+    factories.article(parent=hidden, title="Members only")
+    PageViewRestriction.objects.create(page=hidden, restriction_type="login")
+
+    expected = [
+        (BASE + u["location"].split("://", 1)[1].partition("/")[2].join(["/", ""]), u["lastmod"])
+        for page in WagtailSitemap().items()
+        for u in page.get_sitemap_urls()
+    ]
+    root = ET.fromstring(client.get("/sitemap.xml").content)
+    listed = [
+        (e.findtext("sm:loc", namespaces=NS), e.findtext("sm:lastmod", namespaces=NS))
+        for e in root.findall("sm:url", NS)
+    ]
+    pages = [entry for entry in listed if entry[0] in {loc for loc, _ in expected}]
+    assert [loc for loc, _ in pages] == [loc for loc, _ in expected]
+    assert [lastmod for _, lastmod in pages] == [
+        lastmod.date().isoformat() if lastmod else None for _, lastmod in expected
+    ]
+    assert any("%D0%BD%D0%BE%D0%B2" in loc for loc, _ in pages)
+    assert not any("members" in loc for loc, _ in listed)
+    assert len(pages) == 1 + 2 + 4  # home, two public sections, four live public articles
+
+
 def test_news_sitemap_has_only_the_last_48_hours(client, site):
     root = ET.fromstring(client.get("/news-sitemap.xml").content)
     titles = {e.text for e in root.findall("sm:url/news:news/news:title", NS)}

@@ -10,6 +10,7 @@ from django.db import close_old_connections, connection
 from django_tasks_db.management.commands.db_worker import Worker
 
 from masthead.core import scheduler
+from masthead.core.signals import worker_started
 
 logger = logging.getLogger("masthead.worker")
 
@@ -58,6 +59,7 @@ class Command(BaseCommand):
             excluded_queue_names=[],
         )
         worker.configure_signals()
+        worker_started.send(sender=self.__class__)
         try:
             worker.run()
         finally:
