@@ -113,7 +113,8 @@ class HomePage(BuildAware, Page):
         lead = selectors.home_lead_article(home=self)
         context["lead"] = lead
         context["sections"] = selectors.home_sections_latest(exclude=lead, per_section=4)
-        context["latest"] = selectors.articles_live().exclude(pk=getattr(lead, "pk", None))[:6]
+        latest = selectors.with_renditions(selectors.articles_live())
+        context["latest"] = latest.exclude(pk=getattr(lead, "pk", None))[:6]
         return context
 
 

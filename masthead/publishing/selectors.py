@@ -41,6 +41,12 @@ def articles_live() -> QuerySet[ArticlePage]:
     )
 
 
+def with_renditions(articles: QuerySet[ArticlePage]) -> QuerySet[ArticlePage]:
+    """``articles`` with their photos' renditions read in one query, for a few teasers.
+    (A full build does not: every photo's renditions at once would be most of its memory.)"""
+    return articles.prefetch_related("lead_image__renditions")
+
+
 def teasers(pks: Iterable[int]) -> list[ArticlePage]:
     """The live articles among ``pks``, in that order, with what a teaser shows loaded.
 
@@ -48,13 +54,14 @@ def teasers(pks: Iterable[int]) -> list[ArticlePage]:
     *Read more* that shows it; whoever shows one declares it (the ``teaser`` tag does)."""
     pks = list(pks)
     if not memo_active():
-        found = {a.pk: a for a in articles_live().filter(pk__in=pks)}
+        found = {a.pk: a for a in with_renditions(articles_live()).filter(pk__in=pks)}
         return [found[pk] for pk in pks if pk in found]
     known: dict[int, ArticlePage | None] = memo("teaser_articles", dict)
     missing = [pk for pk in pks if pk not in known]
     if missing:
         # The body is not part of a teaser, and a build may hold every article.
-        loaded = unrecorded(lambda: list(articles_live().defer("body").filter(pk__in=missing)))
+        wanted = with_renditions(articles_live()).defer("body").filter(pk__in=missing)
+        loaded = unrecorded(lambda: list(wanted))
         known.update(dict.fromkeys(missing))
         known.update((a.pk, a) for a in loaded)
     return [known[pk] for pk in pks if known[pk] is not None]
@@ -63,6 +70,7 @@ def teasers(pks: Iterable[int]) -> list[ArticlePage]:
 def teasers_preload() -> None:
     """Inside a build: read every live article at once, with its tags (a full build shows
     them all, in listings and on their own pages)."""
+    memo("all_articles_read", lambda: True)
     known: dict[int, ArticlePage | None] = memo("teaser_articles", dict)
     tags = Prefetch("tagged_items", queryset=ArticleTag.objects.select_related("tag"))
     live = articles_live().prefetch_related(tags).iterator(chunk_size=2000)
@@ -136,10 +144,10 @@ def _sections_by_path() -> dict[str, SectionPage]:
 
 def home_lead_article(*, home: HomePage) -> ArticlePage | None:
     if home.lead_article_id:
-        lead = articles_live().filter(pk=home.lead_article_id).first()
+        lead = with_renditions(articles_live()).filter(pk=home.lead_article_id).first()
         if lead:
             return lead
-    return articles_live().first()
+    return with_renditions(articles_live()).first()
 
 
 def sections_live() -> QuerySet[SectionPage]:
@@ -154,12 +162,34 @@ def sections_navigation() -> list[SectionPage]:
 def home_sections_latest(
     *, exclude: ArticlePage | None, per_section: int
 ) -> list[tuple[SectionPage, list]]:
+    """The newest ``per_section`` articles of each section, read from one list of the newest
+    articles overall; a section too quiet to appear in it is asked for on its own."""
+    sections = list(sections_live())
+    live = articles_live().order_by("-first_published_at", "-pk")
+    if exclude is not None:
+        live = live.exclude(pk=exclude.pk)
+    chosen: dict[str, list[int]] = {section.path: [] for section in sections}
+    batch = per_section * len(sections) * 4
+    newest = list(live.values_list("pk", "path")[:batch])
+    for pk, path in newest:
+        picks = chosen.get(path[: -ArticlePage.steplen])
+        if picks is not None and len(picks) < per_section:
+            picks.append(pk)
+    if len(newest) == batch:  # older articles exist: quiet sections may have more
+        for section in sections:
+            picks = chosen[section.path]
+            if len(picks) < per_section:
+                older = live.child_of(section).values_list("pk", flat=True)[:per_section]
+                picks[:] = list(older)
+    found = {
+        a.pk: a
+        for a in with_renditions(articles_live()).filter(
+            pk__in=[pk for picks in chosen.values() for pk in picks]
+        )
+    }
     result = []
-    for section in sections_live():
-        articles = articles_live().child_of(section)
-        if exclude is not None:
-            articles = articles.exclude(pk=exclude.pk)
-        teasers = list(articles[:per_section])
+    for section in sections:
+        teasers = [found[pk] for pk in chosen[section.path] if pk in found]
         if teasers:
             result.append((section, teasers))
     return result
@@ -175,8 +205,9 @@ def articles_for_tag(*, tag: Tag) -> QuerySet[ArticlePage]:
 
 def article_read_more(*, article: ArticlePage, limit: int) -> list[ArticlePage]:
     """Editors' picks first; then articles sharing the most tags (the most recent first among
-    equals), then the newest of the same section."""
-    if memo_active():
+    equals), then the newest of the same section. A full build chooses from an index of every
+    article; a web request or an update (a few pages) asks the database."""
+    if memo("all_articles_read", lambda: False):  # a full build: every article is read
         chosen = _read_more_index().choose(article, limit)
     else:
         chosen = _read_more_ids(article, limit)

@@ -106,7 +106,6 @@ class Manifest:
     assets: dict[str, str] = field(default_factory=dict)
     base_url: str = ""
     built_at: str = ""
-    _index: dict[str, set[str]] | None = field(default=None, repr=False)
 
     @classmethod
     def load(cls, root: Path) -> Manifest:
@@ -139,30 +138,17 @@ class Manifest:
     def paths(self) -> set[str]:
         return {entry["path"] for entry in self.files.values()}
 
-    def _key_index(self) -> dict[str, set[str]]:
-        if self._index is None:
-            index: dict[str, set[str]] = {}
-            for name, entry in self.files.items():
-                for key in entry["deps"]:
-                    index.setdefault(key, set()).add(name)
-            self._index = index
-        return self._index
-
     def matching(self, keys: Iterable[str]) -> set[str]:
         """Files depending on any of ``keys``. ``shows:page:N`` also matches files that show
-        every article (``shows:page:*``)."""
-        index = self._key_index()
-        found: set[str] = set()
-        for key in keys:
-            found |= index.get(key, set())
-            if key.startswith("shows:page:"):
-                found |= index.get("shows:page:*", set())
-        return found
+        every article (``shows:page:*``). One pass over the entries: cheaper than indexing
+        every dependency of every file for the few keys an update asks about."""
+        wanted = set(keys)
+        if any(key.startswith("shows:page:") for key in wanted):
+            wanted.add("shows:page:*")
+        return {name for name, entry in self.files.items() if not wanted.isdisjoint(entry["deps"])}
 
     def put(self, name: str, entry: dict) -> None:
         self.files[name] = entry
-        self._index = None
 
     def drop(self, name: str) -> None:
         self.files.pop(name, None)
-        self._index = None

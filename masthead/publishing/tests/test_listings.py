@@ -98,3 +98,23 @@ def test_listings_refuse_writes(client, world_with_articles):
 def test_front_page_number_leads_to_the_archive(client, world_with_articles):
     response = client.get("/", {"page": "2"})
     assert response.status_code == 301 and response["Location"] == "/archive/page/2/"
+
+
+def test_front_page_sections_show_their_newest_even_when_quiet():
+    """The front page reads one list of the newest articles; a section with nothing recent
+    is asked for on its own and still shows its newest articles, the lead left out."""
+    from masthead.publishing import selectors
+
+    busy, quiet = factories.section(title="World"), factories.section(title="Culture")
+    old = [
+        factories.article(parent=quiet, hours_ago=500 + i, with_image=False) for i in range(3)
+    ]
+    recent = [factories.article(parent=busy, hours_ago=i, with_image=False) for i in range(40)]
+    shown = dict(
+        (section.pk, [a.pk for a in teasers])
+        for section, teasers in selectors.home_sections_latest(exclude=recent[0], per_section=4)
+    )
+    assert shown == {
+        busy.pk: [a.pk for a in recent[1:5]],
+        quiet.pk: [a.pk for a in old],
+    }
