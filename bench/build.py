@@ -328,7 +328,12 @@ def incremental(out: str) -> None:
     new = factories.article(
         parent=section,
         title="Breaking: the bench publishes",
-        slug="bench-breaking-news",
+        slug=next(
+            slug
+            for n in range(1, 1000)
+            for slug in [f"bench-breaking-news{'' if n == 1 else f'-{n}'}"]
+            if not ArticlePage.objects.filter(slug=slug).exists()
+        ),  # again with --reuse
         hours_ago=0,
         with_image=False,
     )
