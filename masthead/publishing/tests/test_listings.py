@@ -106,9 +106,7 @@ def test_front_page_sections_show_their_newest_even_when_quiet():
     from masthead.publishing import selectors
 
     busy, quiet = factories.section(title="World"), factories.section(title="Culture")
-    old = [
-        factories.article(parent=quiet, hours_ago=500 + i, with_image=False) for i in range(3)
-    ]
+    old = [factories.article(parent=quiet, hours_ago=500 + i, with_image=False) for i in range(3)]
     recent = [factories.article(parent=busy, hours_ago=i, with_image=False) for i in range(40)]
     shown = dict(
         (section.pk, [a.pk for a in teasers])
