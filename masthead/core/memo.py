@@ -66,6 +66,13 @@ def memo[T](key: Hashable, compute: Callable[[], T]) -> T:
     return values[key]
 
 
+def put(key: Hashable, value) -> None:
+    """Remember ``value`` under ``key`` in the open scope (nothing outside a scope)."""
+    values = _memo.get()
+    if values is not None:
+        values[key] = value
+
+
 def unrecorded[T](compute: Callable[[], T]) -> T:
     """``compute()`` with the page's recording paused: what it loads is not (yet) shown."""
     token = _shown.set(None)

@@ -11,6 +11,7 @@ from wagtail.models import Page
 
 from masthead.core.memo import active as memo_active
 from masthead.core.memo import memo, shows, unrecorded
+from masthead.core.memo import put as memo_put
 from masthead.publishing.models import (
     ArticleAuthor,
     ArticlePage,
@@ -70,7 +71,7 @@ def teasers(pks: Iterable[int]) -> list[ArticlePage]:
 def teasers_preload() -> None:
     """Inside a build: read every live article at once, with its tags (a full build shows
     them all, in listings and on their own pages)."""
-    memo("all_articles_read", lambda: True)
+    memo_put("all_articles_read", True)
     known: dict[int, ArticlePage | None] = memo("teaser_articles", dict)
     tags = Prefetch("tagged_items", queryset=ArticleTag.objects.select_related("tag"))
     live = articles_live().prefetch_related(tags).iterator(chunk_size=2000)

@@ -129,7 +129,9 @@ def test_read_more_chosen_in_a_build_matches_the_database_choice():
 
     from_database = choices()
     with memo.scope():
+        selectors.teasers_preload()  # as a full build does: Read more from the index
         from_index = choices()
+        assert "read_more_index" in memo.current()
     assert from_index == from_database
     assert all(len(chosen) == 4 for chosen in from_database.values())
     assert from_database[articles[3].pk][0] == articles[9].pk
