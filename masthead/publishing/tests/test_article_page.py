@@ -146,7 +146,9 @@ def test_a_build_routes_and_renders_every_page_as_a_web_request_does(client):
     world, culture = factories.section(title="World"), factories.section(title="Culture")
     writer = factories.author(name="Ana Reporter")
     stories = [
-        factories.article(parent=(world, culture)[i % 2], authors=[writer], tags=["a"])
+        factories.article(
+            parent=(world, culture)[i % 2], authors=[writer], tags=["a"], with_image=i < 3
+        )
         for i in range(26)
     ]
     draft = factories.article(parent=world, publish=False)
