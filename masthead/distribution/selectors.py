@@ -9,8 +9,7 @@ page happens to show (which articles, authors, images) is recorded while it rend
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urlsplit
@@ -22,6 +21,7 @@ from wagtail.models import Page, Site
 
 from masthead.core.memo import memo
 from masthead.distribution.models import Mirror, MirrorSettings
+from masthead.publishing import pagination
 
 # --- Mirrors and onion -----------------------------------------------------------------------
 
@@ -163,6 +163,19 @@ class SiteUrl:
     # The lists that produced it ("page:12", "section:3", "archive"…). An update that lists
     # them again and no longer finds the URL deletes its file.
     sources: frozenset[str] = field(default_factory=frozenset)
+    # A numbered listing page whose file an update may keep (see Unchanged).
+    unchanged: Unchanged | None = None
+
+
+@dataclass(frozen=True)
+class Unchanged:
+    """When an update may keep a numbered listing page's file: it showed exactly the articles
+    ``shows`` (as recorded when it was rendered), and the page after it, ``following``,
+    existed then exactly when it exists now (``following_listed``)."""
+
+    shows: frozenset[str]
+    following: str
+    following_listed: bool
 
 
 @dataclass(frozen=True)
@@ -189,17 +202,41 @@ class PageRecord:
         }
 
 
-def _pages_count(count: int, per_page: int) -> int:
-    return max(1, math.ceil(count / per_page))
-
-
 def _paginated(
-    base: str, count: int, per_page: int, deps: frozenset[str], source: str
+    base: str,
+    count: int,
+    per_page: int,
+    deps: frozenset[str],
+    source: str,
+    *,
+    page_deps: frozenset[str] = frozenset(),
+    pks: Sequence[int] | None = None,
 ) -> Iterator[SiteUrl]:
+    """A listing's first page, which depends on ``deps``, and its numbered pages, which
+    depend on ``page_deps`` and on the articles they show (recorded as they are rendered).
+    Given the listing's article ids ``pks`` (newest first), the numbered pages say when an
+    update may keep their files: numbered from the oldest, most of them never change."""
     sources = frozenset({source})
+    count = len(pks) if pks is not None else count
     yield SiteUrl(base, deps, sources)
-    for number in range(2, _pages_count(count, per_page) + 1):
-        yield SiteUrl(f"{base}page/{number}/", deps, sources)
+    last = pagination.numbered_pages(count, per_page)
+    for number in range(1, last + 1):
+        unchanged = None
+        if pks is not None:
+            shown = pks[pagination.page_slice(count, per_page, number)]
+            unchanged = Unchanged(
+                shows=frozenset(f"shows:page:{pk}" for pk in shown),
+                following=pagination.page_number_path(base, number + 1),
+                following_listed=number < last,
+            )
+        path = pagination.page_number_path(base, number)
+        yield SiteUrl(path, page_deps, sources, unchanged)
+
+
+def _listed(queryset, expect: bool) -> list[int] | None:
+    """The ids of a listing's articles, newest first, when an update asks which of its pages
+    may stay (``expect``); None in a build, which renders them all."""
+    return list(queryset.values_list("pk", flat=True)) if expect else None
 
 
 def site_root_path() -> str | None:
@@ -276,8 +313,11 @@ def page_urls(records: Iterable[PageRecord]) -> Iterator[SiteUrl]:
         yield SiteUrl(record.path, frozenset(deps), frozenset({f"page:{record.id}"}))
 
 
-def section_listing_urls(*, section_ids: Iterable[int] | None = None) -> Iterator[SiteUrl]:
-    """Pages 2… of each section's listing, and the section's feeds (page 1 is the page)."""
+def section_listing_urls(
+    *, section_ids: Iterable[int] | None = None, expect: bool = False
+) -> Iterator[SiteUrl]:
+    """Pages 1… of each section's listing, and the section's feeds (its first page is the
+    section page itself)."""
     from masthead.publishing import selectors as publishing
     from masthead.publishing.models import SectionPage
 
@@ -290,15 +330,27 @@ def section_listing_urls(*, section_ids: Iterable[int] | None = None) -> Iterato
         if public is None:
             continue
         deps = frozenset({page_key(section.pk), section_listing_key(section.pk)})
-        count = publishing.articles_live().child_of(section).count()
+        articles = publishing.articles_live().child_of(section)
+        pks = _listed(articles, expect)
+        count = len(pks) if pks is not None else articles.count()
         source = f"section:{section.pk}"
-        pages = list(_paginated(public, count, SectionPage.per_page, deps, source))
-        yield from pages[1:]
+        pages = _paginated(
+            public,
+            count,
+            SectionPage.per_page,
+            deps,
+            source,
+            page_deps=frozenset({page_key(section.pk)}),
+            pks=pks,
+        )
+        yield from list(pages)[1:]
         yield SiteUrl(f"/feeds/{section.slug}/rss.xml", deps, frozenset({source}))
         yield SiteUrl(f"/feeds/{section.slug}/atom.xml", deps, frozenset({source}))
 
 
-def tag_listing_urls(*, slugs: Iterable[str] | None = None) -> Iterator[SiteUrl]:
+def tag_listing_urls(
+    *, slugs: Iterable[str] | None = None, expect: bool = False
+) -> Iterator[SiteUrl]:
     from masthead.publishing import selectors as publishing
     from masthead.publishing.views import PER_PAGE
 
@@ -307,37 +359,50 @@ def tag_listing_urls(*, slugs: Iterable[str] | None = None) -> Iterator[SiteUrl]
         tags = tags.filter(slug__in=list(slugs))
     for tag in tags:
         deps = frozenset({tag_listing_key(tag.slug)})
-        yield from _paginated(f"/tags/{tag.slug}/", tag.n, PER_PAGE, deps, f"tag:{tag.slug}")
+        pks = _listed(publishing.articles_for_tag(tag=tag), expect)
+        yield from _paginated(
+            f"/tags/{tag.slug}/", tag.n, PER_PAGE, deps, f"tag:{tag.slug}", pks=pks
+        )
 
 
-def author_listing_urls(*, author_ids: Iterable[int] | None = None) -> Iterator[SiteUrl]:
+def author_listing_urls(
+    *, author_ids: Iterable[int] | None = None, expect: bool = False
+) -> Iterator[SiteUrl]:
     """Authors with at least one live article (a byline links there)."""
     from django.db.models import Count, Q
 
+    from masthead.publishing import selectors as publishing
     from masthead.publishing.models import ArticlePage, Author
-    from masthead.publishing.selectors import public_only
     from masthead.publishing.views import PER_PAGE
 
-    live = public_only(ArticlePage.objects.live()).values("pk")
+    live = publishing.public_only(ArticlePage.objects.live()).values("pk")
     authors = Author.objects.annotate(
         n=Count("article_links", filter=Q(article_links__page__in=live), distinct=True)
     ).filter(n__gt=0)
     if author_ids is not None:
         authors = authors.filter(pk__in=list(author_ids))
     for author in authors:
-        deps = frozenset({author_listing_key(author.pk), f"author:{author.pk}"})
+        changed = frozenset({f"author:{author.pk}"})
         yield from _paginated(
-            author.get_absolute_url(), author.n, PER_PAGE, deps, f"author:{author.pk}"
+            author.get_absolute_url(),
+            author.n,
+            PER_PAGE,
+            changed | {author_listing_key(author.pk)},
+            f"author:{author.pk}",
+            page_deps=changed,
+            pks=_listed(publishing.articles_for_author(author=author), expect),
         )
 
 
-def archive_urls() -> Iterator[SiteUrl]:
+def archive_urls(*, expect: bool = False) -> Iterator[SiteUrl]:
     from masthead.publishing import selectors as publishing
     from masthead.publishing.views import PER_PAGE
 
     deps = frozenset({ARCHIVE_LISTING, ALL_ARTICLES})
-    count = publishing.articles_live().count()
-    yield from _paginated("/archive/", count, PER_PAGE, deps, "archive")
+    articles = publishing.articles_live()
+    pks = _listed(articles, expect)
+    count = len(pks) if pks is not None else articles.count()
+    yield from _paginated("/archive/", count, PER_PAGE, deps, "archive", pks=pks)
 
 
 def collection_urls() -> Iterator[SiteUrl]:
@@ -432,10 +497,21 @@ def site_urls() -> tuple[list[SiteUrl], list[PageRecord]]:
 def merge_site_urls(urls: Iterable[SiteUrl]) -> list[SiteUrl]:
     deps: dict[str, set[str]] = {}
     sources: dict[str, set[str]] = {}
+    unchanged: dict[str, set[Unchanged | None]] = {}
     for url in urls:
         deps.setdefault(url.path, set()).update(url.deps)
         sources.setdefault(url.path, set()).update(url.sources)
-    return [SiteUrl(path, frozenset(deps[path]), frozenset(sources[path])) for path in deps]
+        unchanged.setdefault(url.path, set()).add(url.unchanged)
+    return [
+        SiteUrl(
+            path,
+            frozenset(deps[path]),
+            frozenset(sources[path]),
+            # Listed twice in different ways: render it.
+            next(iter(unchanged[path])) if len(unchanged[path]) == 1 else None,
+        )
+        for path in deps
+    ]
 
 
 # --- Search without a server -----------------------------------------------------------------

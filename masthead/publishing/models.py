@@ -1,8 +1,7 @@
 from __future__ import annotations
 
 from django.db import models
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -24,7 +23,7 @@ from wagtail.snippets.models import register_snippet
 from masthead.core.memo import active as memo_active
 from masthead.core.memo import memo
 from masthead.publishing.blocks import ArticleBodyBlock, InfoBodyBlock
-from masthead.publishing.pagination import redirect_query_page
+from masthead.publishing.pagination import FIRST, redirect_query_page
 
 
 @register_snippet
@@ -131,19 +130,19 @@ class SectionPage(BuildAware, RoutablePageMixin, Page):
     def first_page(self, request: HttpRequest) -> HttpResponse:
         if "page" in request.GET:
             return redirect_query_page(request, self.url)
-        return self.listing(request, 1)
+        return self.listing(request, FIRST)
 
     @path("page/<int:number>/")
     def numbered_page(self, request: HttpRequest, number: int) -> HttpResponse:
-        if number == 1:
-            return redirect(self.url, permanent=True)
+        if number == FIRST:
+            raise Http404("Numbered pages start at 1.")
         return self.listing(request, number)
 
     def listing(self, request: HttpRequest, number: int) -> HttpResponse:
         from masthead.publishing import selectors
 
         articles = selectors.teaser_page(
-            selectors.articles_live().child_of(self), number, self.per_page
+            selectors.articles_live().child_of(self), number, self.per_page, self.url
         )
         return self.render(request, context_overrides={"articles": articles, "base_path": self.url})
 
@@ -213,20 +212,22 @@ class ArticlePage(BuildAware, Page):
             p for p in (self.lead_image_photographer, self.lead_image_organisation) if p
         )
 
+    def _related_rows(self, relation: str, target: str):
+        """The rows of ``relation`` with their ``target``: as prefetched, or in one query."""
+        rows = getattr(self, relation).all()
+        if relation not in getattr(self, "_prefetched_objects_cache", {}):
+            rows = rows.select_related(target)
+        return rows
+
     @cached_property
     def authors(self) -> list[Author]:
-        links = self.article_authors.all()
-        if "article_authors" not in getattr(self, "_prefetched_objects_cache", {}):
-            links = links.select_related("author")
-        return [link.author for link in links]
+        return [link.author for link in self._related_rows("article_authors", "author")]
 
     @cached_property
     def tag_list(self) -> list:
         """The article's tags in the order they were given, read once per page (the page,
         its metadata and the appeals slot all list them)."""
-        items = self.tagged_items.all()
-        if "tagged_items" not in getattr(self, "_prefetched_objects_cache", {}):
-            items = items.select_related("tag")
+        items = self._related_rows("tagged_items", "tag")
         return [item.tag for item in sorted(items, key=lambda item: item.pk)]
 
     @property

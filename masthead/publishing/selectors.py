@@ -88,9 +88,9 @@ def article_shows(article: ArticlePage) -> list[str]:
     ]
 
 
-def teaser_page(queryset: QuerySet[ArticlePage], number: int, per_page: int):
+def teaser_page(queryset: QuerySet[ArticlePage], number: int, per_page: int, base_path: str):
     """Page ``number`` of a listing of ``queryset``, its articles ready for teasers."""
-    page = paginate(queryset, number, per_page)
+    page = paginate(queryset, number, per_page, base_path)
     page.object_list = teasers(page.object_list.values_list("pk", flat=True))
     return page
 
@@ -104,13 +104,14 @@ def routed_page(home: HomePage, components: list[str]) -> tuple[Page, list[str]]
         found = addresses.get(home.url_path + "/".join(components[:depth]) + "/")
         if found is None:
             continue
-        pk, content_type_id = found
+        pk, content_type_id, tree_path = found
         model = ContentType.objects.get_for_id(content_type_id).model_class()
+        sections = memo("sections_by_path", _sections_by_path)
         page = None
         if model is ArticlePage:
             page = _routed_article(pk)
         elif model is SectionPage:
-            page = memo("sections_by_pk", lambda: {s.pk: s for s in sections_navigation()}).get(pk)
+            page = sections.get(tree_path)
         if page is None:
             pages = model.objects.filter(pk=pk)
             if model is ArticlePage:
@@ -118,7 +119,7 @@ def routed_page(home: HomePage, components: list[str]) -> tuple[Page, list[str]]
             page = pages.first()
         if page is None:
             return None
-        parent = memo("sections_by_path", _sections_by_path).get(page.path[: -page.steplen])
+        parent = sections.get(tree_path[: -page.steplen])
         if parent is not None:
             page._cached_parent_obj = parent  # as Wagtail's route does, from the navigation
         return page, components[depth:]
@@ -134,9 +135,10 @@ def _routed_article(pk: int) -> ArticlePage | None:
     return found[0]
 
 
-def _page_addresses(home: HomePage) -> dict[str, tuple[int, int]]:
-    rows = Page.objects.descendant_of(home).values_list("url_path", "pk", "content_type_id")
-    return {url_path: (pk, content_type_id) for url_path, pk, content_type_id in rows}
+def _page_addresses(home: HomePage) -> dict[str, tuple[int, int, str]]:
+    """Each page's address: its id, content type and tree path."""
+    rows = Page.objects.descendant_of(home).values_list("url_path", "pk", "content_type_id", "path")
+    return {url_path: (pk, content_type_id, path) for url_path, pk, content_type_id, path in rows}
 
 
 def _sections_by_path() -> dict[str, SectionPage]:

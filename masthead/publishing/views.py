@@ -2,13 +2,13 @@
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
 from masthead.publishing import selectors
 from masthead.publishing.models import Author
-from masthead.publishing.pagination import redirect_query_page
+from masthead.publishing.pagination import FIRST, redirect_query_page
 
 PER_PAGE = 12
 
@@ -16,16 +16,16 @@ PER_PAGE = 12
 def _listing(
     request: HttpRequest, *, template: str, base_path: str, queryset, number: int, **extra
 ):
-    if number == 1 and "page" in request.GET:
+    if number == FIRST and request.path != base_path:
+        raise Http404("Numbered pages start at 1.")
+    if number == FIRST and "page" in request.GET:
         return redirect_query_page(request, base_path)
-    if number == 1 and request.path != base_path:
-        return redirect(base_path, permanent=True)
-    articles = selectors.teaser_page(queryset, number, PER_PAGE)
+    articles = selectors.teaser_page(queryset, number, PER_PAGE, base_path)
     return render(request, template, {"articles": articles, "base_path": base_path, **extra})
 
 
 @require_safe
-def author_detail(request: HttpRequest, slug: str, number: int = 1) -> HttpResponse:
+def author_detail(request: HttpRequest, slug: str, number: int = FIRST) -> HttpResponse:
     author = get_object_or_404(Author, slug=slug)
     return _listing(
         request,
@@ -38,7 +38,7 @@ def author_detail(request: HttpRequest, slug: str, number: int = 1) -> HttpRespo
 
 
 @require_safe
-def tag_detail(request: HttpRequest, slug: str, number: int = 1) -> HttpResponse:
+def tag_detail(request: HttpRequest, slug: str, number: int = FIRST) -> HttpResponse:
     tag = get_object_or_404(Tag, slug=slug)
     articles = selectors.articles_for_tag(tag=tag)
     if not articles.exists():
@@ -54,7 +54,7 @@ def tag_detail(request: HttpRequest, slug: str, number: int = 1) -> HttpResponse
 
 
 @require_safe
-def archive(request: HttpRequest, number: int = 1) -> HttpResponse:
+def archive(request: HttpRequest, number: int = FIRST) -> HttpResponse:
     return _listing(
         request,
         template="publishing/archive.html",

@@ -112,16 +112,3 @@ def test_the_worker_warms_the_static_renderer_when_it_starts(settings, tmp_path,
     settings.STATIC_OUTPUT_DIR = tmp_path
     call_command("worker", "--batch", "--no-schedule", "--interval", "0")
     assert warmed == [True]
-
-
-def test_warming_up_loads_the_public_templates_and_urls():
-    from django.template import engines
-    from django.urls import get_resolver
-
-    from masthead.distribution.services.render import PUBLIC_TEMPLATES, warm_up
-
-    warm_up()
-    assert get_resolver()._populated
-    loader = engines["django"].engine.template_loaders[0]
-    cached = {str(key).split("-")[0] for key in loader.get_template_cache}
-    assert set(PUBLIC_TEMPLATES) <= cached

@@ -16,6 +16,7 @@ import contextlib
 import re
 from dataclasses import dataclass, field
 from html import unescape
+from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
@@ -160,14 +161,19 @@ class _ObjectCache(BaseCache):
         self._data.clear()
 
 
-PUBLIC_TEMPLATES = (
-    "publishing/article_page.html",
-    "publishing/home_page.html",
-    "publishing/section_page.html",
-    "publishing/archive.html",
-    "publishing/tag_listing.html",
-    "publishing/author_listing.html",
-)
+# Apps whose templates make the public pages (the others' are included by these).
+PUBLIC_TEMPLATE_APPS = ("core", "publishing")
+
+
+def public_templates() -> list[str]:
+    """The names of the public pages' templates: every template of ``PUBLIC_TEMPLATE_APPS``."""
+    from django.apps import apps
+
+    names = []
+    for label in PUBLIC_TEMPLATE_APPS:
+        folder = Path(apps.get_app_config(label).path) / "templates"
+        names += sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.html"))
+    return names
 
 
 def warm_up() -> None:
@@ -178,7 +184,7 @@ def warm_up() -> None:
     from django.urls import get_resolver
 
     get_resolver().reverse_dict  # noqa: B018 - imports every app's URLs and views, indexes them
-    for name in PUBLIC_TEMPLATES:
+    for name in public_templates():
         get_template(name)
 
 

@@ -411,13 +411,13 @@ def update_plan(*, manifest: Manifest, page_ids: Iterable[int], keys: Iterable[s
 
     urls: list[SiteUrl] = list(selectors.page_urls(r for r in now.values()))
     if sections:
-        urls += selectors.section_listing_urls(section_ids=sections)
+        urls += selectors.section_listing_urls(section_ids=sections, expect=True)
     if tags:
-        urls += selectors.tag_listing_urls(slugs=tags)
+        urls += selectors.tag_listing_urls(slugs=tags, expect=True)
     if authors:
-        urls += selectors.author_listing_urls(author_ids=authors)
+        urls += selectors.author_listing_urls(author_ids=authors, expect=True)
     if ARCHIVE_LISTING in plan.keys:
-        urls += selectors.archive_urls()
+        urls += selectors.archive_urls(expect=True)
         plan.sources.add("archive")
     if plan.keys & {ALL_ARTICLES, ANY_PAGE}:
         urls += [u for u in selectors.collection_urls() if u.deps & plan.keys]
@@ -431,6 +431,27 @@ def update_plan(*, manifest: Manifest, page_ids: Iterable[int], keys: Iterable[s
         plan.sources.add("routes")
     plan.urls = selectors.merge_site_urls(urls)
     return plan
+
+
+def _changed_urls(
+    manifest: Manifest, urls: list[SiteUrl], matching: set[str], known: set[str]
+) -> list[SiteUrl]:
+    """``urls`` but the numbered listing pages whose files still show what they should."""
+    entries = {entry["path"]: (name, entry) for name, entry in manifest.files.items()}
+    changed = []
+    for url in urls:
+        same = url.unchanged
+        if same is not None and url.path in entries:
+            name, entry = entries[url.path]
+            shown = {dep for dep in entry["deps"] if dep.startswith("shows:page:")}
+            if (
+                name not in matching
+                and shown == same.shows
+                and (same.following in known) == same.following_listed
+            ):
+                continue
+        changed.append(url)
+    return changed
 
 
 def site_update(
@@ -476,20 +497,23 @@ def _update(
         | {r.path for r in plan.records.values() if r is not None}
         | {p["path"] for p in manifest.pages.values() if p["kind"] == "section"}
     )
-    jobs = _jobs(plan.urls, front)
-    for name in sorted(manifest.matching(plan.keys)):
+    matching = manifest.matching(plan.keys)
+    known = manifest.paths()
+    jobs = _jobs(_changed_urls(manifest, plan.urls, matching, known), front)
+    for name, entry in list(manifest.files.items()):
+        sources = set(entry.get("sources", ()))
+        if entry["path"] not in new_paths and sources and sources <= plan.sources:
+            # Every list that produced this URL was produced again without it: it is gone.
+            _remove_file(manifest, name, target, report)
+            matching.discard(name)
+    for name in sorted(matching):
         entry = manifest.files[name]
         if entry["path"] in new_paths:
             continue
         sources = set(entry.get("sources", ()))
-        if sources and sources <= plan.sources:
-            # Every list that produced this URL was produced again without it: it is gone.
-            _remove_file(manifest, name, target, report)
-            continue
         new_paths.add(entry["path"])
         deps = frozenset(entry["deps"])
         jobs.append(Job(entry["path"], deps, frozenset(sources), _priority(entry["path"], front)))
-    known = manifest.paths()
     results = _render(
         jobs,
         target,

@@ -186,10 +186,51 @@ def test_publishing_a_new_article_adds_it_and_its_new_tag(
     assert "tags/ferries/index.html" in added
     assert (portable / "tags/ferries/index.html").is_file()
     assert "Ferry crews walk out" in (out / "world/index.html").read_text()
-    # Every page of World's listing and of the archive moved down by one; Culture did not.
-    assert {"world/page/2/index.html", "archive/page/3/index.html"} <= changed(before, after)
-    assert "culture/index.html" not in changed(before, after)
+    # The first pages of World's listing and of the archive show it; their numbered pages,
+    # counted from the oldest, stay as they were; Culture is untouched.
+    rewritten = changed(before, after)
+    assert {"world/index.html", "archive/index.html"} <= rewritten
+    assert not {n for n in rewritten if "/page/" in n}
+    assert "culture/index.html" not in rewritten
     assert report["rendered"] < total
+
+
+def test_numbered_listing_pages_follow_completed_removed_and_back_dated_articles(
+    output, created, publication, django_db_blocker
+):
+    """World has 26 articles, 12 a page: its page 1 and its first page (14 newest). Ten more
+    complete a page (page 2 appears, page 1 links to it); a back-dated one moves what the
+    numbered pages show; removing two takes page 2 away again."""
+    from masthead.publishing.tests import factories
+
+    out, portable = output
+    world = "world/page/"
+    with django_db_blocker.unblock():
+        before = snapshot(out)
+        for _n in range(10):
+            created.append(factories.article(parent=fresh(publication.world), hours_ago=0))
+        run_worker(worker_env(out, portable))
+        assert stale_files(out, read_more_may_lag=True) == []
+        after = snapshot(out)
+        assert f"{world}2/index.html" in set(after) - set(before)
+        assert f"{world}1/index.html" in changed(before, after)  # Newer: page 2, not /world/
+
+        before = after
+        old = factories.article(parent=fresh(publication.world), hours_ago=24 * 3650)
+        created.append(old)
+        run_worker(worker_env(out, portable))
+        assert stale_files(out, read_more_may_lag=True) == []
+        after = snapshot(out)
+        assert {f"{world}1/index.html", f"{world}2/index.html"} <= changed(before, after)
+        assert old.title in (out / f"{world}1/index.html").read_text()
+
+        for page in created[:2]:
+            fresh(page).unpublish()
+        run_worker(worker_env(out, portable))
+        assert stale_files(out, read_more_may_lag=True) == []
+    assert not (out / f"{world}2/index.html").exists()
+    assert not (portable / f"{world}2/index.html").exists()
+    assert (out / f"{world}1/index.html").is_file()
 
 
 def test_unpublished_and_deleted_articles_disappear(

@@ -13,7 +13,7 @@ def world_with_articles():
         factories.article(
             parent=world, authors=[writer], tags=["energy"], hours_ago=i, with_image=False
         )
-        for i in range(1, 16)
+        for i in range(1, 31)
     ]
     return world, writer, articles
 
@@ -35,19 +35,40 @@ def test_home_leads_with_latest_and_lists_sections(client, world_with_articles):
         lambda w, a: "/archive/",
     ],
 )
-def test_listings_paginate_by_path(client, world_with_articles, path_of):
+def test_listings_paginate_by_path_numbered_from_the_oldest(client, world_with_articles, path_of):
+    """30 articles, 12 a page: page 1 holds the 12 oldest; the listing's own address the 18
+    newest (the newest full page and the 6 that do not fill one yet)."""
     world, writer, articles = world_with_articles
     base = path_of(world, writer)
     first = client.get(base).content.decode()
-    second = client.get(f"{base}page/2/").content.decode()
-    assert articles[0].title in first and articles[0].title not in second
-    assert articles[14].title in second
-    assert f'href="{base}page/2/"' in first
-    assert client.get(f"{base}page/3/").status_code == 404
-    assert client.get(f"{base}page/1/")["Location"] == base
+    oldest = client.get(f"{base}page/1/").content.decode()
+    assert all(a.title in first for a in articles[:18])
+    assert not any(a.title in first for a in articles[18:])
+    assert all(a.title in oldest for a in articles[18:])
+    assert not any(a.title in oldest for a in articles[:18])
+    assert first.index(articles[0].title) < first.index(articles[17].title)  # newest first
+    assert f'<a rel="next" href="{base}page/1/">Older</a>' in first
+    assert f'<a rel="prev" href="{base}">Newer</a>' in oldest and 'rel="next"' not in oldest
+    for missing in ("page/0/", "page/2/"):
+        assert client.get(f"{base}{missing}").status_code == 404
     # Old-style links still work and land on the path form.
-    response = client.get(base, {"page": "2"})
-    assert response.status_code == 301 and response["Location"] == f"{base}page/2/"
+    response = client.get(base, {"page": "1"})
+    assert response.status_code == 301 and response["Location"] == base
+
+
+def test_a_new_article_leaves_numbered_pages_in_place(client, world_with_articles):
+    """Only a completed page adds a numbered page; what page 1 shows never moves."""
+    world, _, articles = world_with_articles
+    before = client.get("/archive/page/1/").content
+    for _i in range(5):
+        factories.article(parent=world, hours_ago=0, with_image=False)
+        assert client.get("/archive/page/1/").content == before
+        assert client.get("/archive/page/2/").status_code == 404
+    factories.article(parent=world, hours_ago=0, with_image=False)  # 36: a third full page
+    assert client.get("/archive/page/1/").content != before  # its Newer link: page 2
+    second = client.get("/archive/page/2/").content.decode()
+    assert articles[6].title in second and articles[17].title in second
+    assert articles[5].title not in second and articles[18].title not in second
 
 
 @pytest.mark.parametrize(
