@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 from django.views.decorators.cache import cache_control
 from django.views.static import serve as serve_file
@@ -17,7 +16,7 @@ urlpatterns = [
     path("payments/", include("masthead.payments.urls")),
     path("appeals/", include("masthead.appeals.urls")),
     path("robots.txt", views.robots_txt),
-    path("sitemap.xml", sitemap, {"sitemaps": sitemaps.sitemaps()}, name="sitemap"),
+    path("sitemap.xml", sitemaps.sitemap, name="sitemap"),
     path("news-sitemap.xml", sitemaps.news_sitemap),
     path("feeds/rss.xml", feeds.ArticlesFeed(), name="feed-rss"),
     path("feeds/atom.xml", feeds.ArticlesAtomFeed(), name="feed-atom"),

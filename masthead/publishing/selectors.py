@@ -71,11 +71,17 @@ def teasers(pks: Iterable[int]) -> list[ArticlePage]:
 def teasers_preload() -> None:
     """Inside a build: read every live article at once, with its tags (a full build shows
     them all, in listings and on their own pages)."""
-    memo_put("all_articles_read", True)
+    read_more_from_index()
     known: dict[int, ArticlePage | None] = memo("teaser_articles", dict)
     tags = Prefetch("tagged_items", queryset=ArticleTag.objects.select_related("tag"))
     live = articles_live().prefetch_related(tags).iterator(chunk_size=2000)
     known.update(unrecorded(lambda: [(a.pk, a) for a in live]))
+
+
+def read_more_from_index() -> None:
+    """Inside a build, or an update of many articles: choose *Read more* from an index of
+    every article, read in three queries, rather than with a few queries per article."""
+    memo_put("read_more_from_index", True)
 
 
 def article_shows(article: ArticlePage) -> list[str]:
@@ -208,9 +214,10 @@ def articles_for_tag(*, tag: Tag) -> QuerySet[ArticlePage]:
 
 def article_read_more(*, article: ArticlePage, limit: int) -> list[ArticlePage]:
     """Editors' picks first; then articles sharing the most tags (the most recent first among
-    equals), then the newest of the same section. A full build chooses from an index of every
-    article; a web request or an update (a few pages) asks the database."""
-    if memo("all_articles_read", lambda: False):  # a full build: every article is read
+    equals), then the newest of the same section. A build chooses from an index of every
+    article (see ``read_more_from_index``); a web request or a small update asks the
+    database."""
+    if memo("read_more_from_index", lambda: False):
         chosen = _read_more_index().choose(article, limit)
     else:
         chosen = _read_more_ids(article, limit)

@@ -52,6 +52,9 @@ from masthead.publishing import selectors as articles
 logger = logging.getLogger(__name__)
 
 # Listing pages past the first, sitemaps and the offline index: written last.
+# From this many article pages on, an update chooses their *Read more* from an index of
+# every article (60 ms at 10,000 articles) rather than per article (10 ms each).
+READ_MORE_INDEX_FROM = 8
 TAIL_MARKERS = ("/page/", "/sitemap.xml", "/news-sitemap.xml", "/search/offline-index.js")
 
 
@@ -514,16 +517,20 @@ def _update(
         new_paths.add(entry["path"])
         deps = frozenset(entry["deps"])
         jobs.append(Job(entry["path"], deps, frozenset(sources), _priority(entry["path"], front)))
-    results = _render(
-        jobs,
-        target,
-        processes=1,
-        follow=lambda path: path not in known,
-        report=report,
-        progress=progress,
-        started=started,
-        description="Updating pages",
-    )
+    with memo.scope():
+        article_paths = {p["path"] for p in manifest.pages.values() if p["kind"] == "article"}
+        if sum(job.path in article_paths for job in jobs) >= READ_MORE_INDEX_FROM:
+            articles.read_more_from_index()
+        results = _render(
+            jobs,
+            target,
+            processes=1,
+            follow=lambda path: path not in known,
+            report=report,
+            progress=progress,
+            started=started,
+            description="Updating pages",
+        )
     assets = _finish_files(manifest, results, target, report)
     _copy_assets(manifest, assets, target, report)
     for page_id, record in plan.records.items():
