@@ -204,20 +204,21 @@ class PageRecord:
 
 def _paginated(
     base: str,
-    count: int,
+    listing: int | Sequence[int],
     per_page: int,
     deps: frozenset[str],
     source: str,
     *,
     page_deps: frozenset[str] = frozenset(),
-    pks: Sequence[int] | None = None,
 ) -> Iterator[SiteUrl]:
     """A listing's first page, which depends on ``deps``, and its numbered pages, which
     depend on ``page_deps`` and on the articles they show (recorded as they are rendered).
-    Given the listing's article ids ``pks`` (newest first), the numbered pages say when an
-    update may keep their files: numbered from the oldest, most of them never change."""
+    ``listing`` is the number of articles (a build) or their ids, newest first (an update):
+    then the numbered pages say when the update may keep their files; numbered from the
+    oldest, most of them never change."""
     sources = frozenset({source})
-    count = len(pks) if pks is not None else count
+    pks = None if isinstance(listing, int) else listing
+    count = listing if pks is None else len(pks)
     yield SiteUrl(base, deps, sources)
     last = pagination.numbered_pages(count, per_page)
     for number in range(1, last + 1):
@@ -233,10 +234,12 @@ def _paginated(
         yield SiteUrl(path, page_deps, sources, unchanged)
 
 
-def _listed(queryset, expect: bool) -> list[int] | None:
-    """The ids of a listing's articles, newest first, when an update asks which of its pages
-    may stay (``expect``); None in a build, which renders them all."""
-    return list(queryset.values_list("pk", flat=True)) if expect else None
+def _listing(queryset, expect: bool, count: int | None = None) -> int | list[int]:
+    """For ``_paginated``: the ids of a listing's articles, newest first, when an update asks
+    which of its pages may stay (``expect``); otherwise their number (``count`` if known)."""
+    if expect:
+        return list(queryset.values_list("pk", flat=True))
+    return queryset.count() if count is None else count
 
 
 def site_root_path() -> str | None:
@@ -331,17 +334,14 @@ def section_listing_urls(
             continue
         deps = frozenset({page_key(section.pk), section_listing_key(section.pk)})
         articles = publishing.articles_live().child_of(section)
-        pks = _listed(articles, expect)
-        count = len(pks) if pks is not None else articles.count()
         source = f"section:{section.pk}"
         pages = _paginated(
             public,
-            count,
+            _listing(articles, expect),
             SectionPage.per_page,
             deps,
             source,
             page_deps=frozenset({page_key(section.pk)}),
-            pks=pks,
         )
         yield from list(pages)[1:]
         yield SiteUrl(f"/feeds/{section.slug}/rss.xml", deps, frozenset({source}))
@@ -359,10 +359,8 @@ def tag_listing_urls(
         tags = tags.filter(slug__in=list(slugs))
     for tag in tags:
         deps = frozenset({tag_listing_key(tag.slug)})
-        pks = _listed(publishing.articles_for_tag(tag=tag), expect)
-        yield from _paginated(
-            f"/tags/{tag.slug}/", tag.n, PER_PAGE, deps, f"tag:{tag.slug}", pks=pks
-        )
+        listing = _listing(publishing.articles_for_tag(tag=tag), expect, tag.n)
+        yield from _paginated(f"/tags/{tag.slug}/", listing, PER_PAGE, deps, f"tag:{tag.slug}")
 
 
 def author_listing_urls(
@@ -385,12 +383,11 @@ def author_listing_urls(
         changed = frozenset({f"author:{author.pk}"})
         yield from _paginated(
             author.get_absolute_url(),
-            author.n,
+            _listing(publishing.articles_for_author(author=author), expect, author.n),
             PER_PAGE,
             changed | {author_listing_key(author.pk)},
             f"author:{author.pk}",
             page_deps=changed,
-            pks=_listed(publishing.articles_for_author(author=author), expect),
         )
 
 
@@ -399,10 +396,8 @@ def archive_urls(*, expect: bool = False) -> Iterator[SiteUrl]:
     from masthead.publishing.views import PER_PAGE
 
     deps = frozenset({ARCHIVE_LISTING, ALL_ARTICLES})
-    articles = publishing.articles_live()
-    pks = _listed(articles, expect)
-    count = len(pks) if pks is not None else articles.count()
-    yield from _paginated("/archive/", count, PER_PAGE, deps, "archive", pks=pks)
+    listing = _listing(publishing.articles_live(), expect)
+    yield from _paginated("/archive/", listing, PER_PAGE, deps, "archive")
 
 
 def collection_urls() -> Iterator[SiteUrl]:
