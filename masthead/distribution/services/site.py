@@ -436,6 +436,16 @@ def update_plan(*, manifest: Manifest, page_ids: Iterable[int], keys: Iterable[s
     return plan
 
 
+def _shown_articles(jobs: Iterable[Job]) -> set[int]:
+    prefix = "shows:page:"
+    return {
+        int(dep.removeprefix(prefix))
+        for job in jobs
+        for dep in job.deps
+        if dep.startswith(prefix) and dep.removeprefix(prefix).isdigit()
+    }
+
+
 def _changed_urls(
     manifest: Manifest, urls: list[SiteUrl], matching: set[str], known: set[str]
 ) -> list[SiteUrl]:
@@ -521,6 +531,8 @@ def _update(
         article_paths = {p["path"] for p in manifest.pages.values() if p["kind"] == "article"}
         if sum(job.path in article_paths for job in jobs) >= READ_MORE_INDEX_FROM:
             articles.read_more_from_index()
+        # The articles these files showed last time, read at once for their teasers.
+        articles.teasers(sorted(_shown_articles(jobs) | set(plan.records)))
         results = _render(
             jobs,
             target,
