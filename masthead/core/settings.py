@@ -371,3 +371,6 @@ for _directive in ("form-action", "connect-src"):
     SECURE_CSP[_directive] = [*SECURE_CSP[_directive], *(o for o in API_ORIGINS if o != BASE_URL)]
 # Parallel render processes for `masthead build` (default: one per core).
 STATIC_BUILD_JOBS = config.env_int("MASTHEAD_STATIC_BUILD_JOBS", 0, minimum=0)
+# Articles per part of the search index. Parts are numbered from the oldest, like listing
+# pages: a publish indexes the newest part again (up to twice this many pages), not all.
+SEARCH_PART_SIZE = config.env_int("MASTHEAD_SEARCH_PART_SIZE", 2000, minimum=1)

@@ -104,6 +104,8 @@ class Manifest:
     pages: dict[str, dict] = field(default_factory=dict)
     # copied files (static assets, uploads, the search index) → digest
     assets: dict[str, str] = field(default_factory=dict)
+    # search index part ("" the main one) → the page ids it covers
+    search: dict[str, list[int]] = field(default_factory=dict)
     base_url: str = ""
     built_at: str = ""
 
@@ -119,6 +121,7 @@ class Manifest:
             files=raw["files"],
             pages=raw["pages"],
             assets=raw.get("assets", {}),
+            search=raw.get("search", {}),
             base_url=raw.get("base_url", ""),
             built_at=raw.get("built_at", ""),
         )
@@ -131,6 +134,7 @@ class Manifest:
             "files": self.files,
             "pages": self.pages,
             "assets": self.assets,
+            "search": self.search,
         }
         encoded = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
         write_if_changed(root / STATE_DIR, MANIFEST_FILE, encoded.encode("utf-8"))

@@ -23,6 +23,7 @@ from pathlib import Path
 from masthead.distribution.services import policy
 from masthead.distribution.services.output import STATE_DIR, Manifest, write_if_changed
 from masthead.distribution.services.progress import Progress
+from masthead.distribution.services.search import ENTRY_FILE, INDEX_DIR, PARTS_SCRIPT
 
 MD5_CACHE = "md5-cache.json"
 DELETE_BATCH = 1000
@@ -94,11 +95,15 @@ def _remote_md5(client, bucket: str, key: str, etag: str) -> str:
 
 
 def _upload_order(name: str) -> int:
+    """Assets first, then each part of the search index before its entry file, then the list
+    of parts, then the pages that use them."""
     if name.startswith(("static/", "media/")):
         return 0
-    if name.startswith("pagefind/"):
-        return 1 if not name.endswith("pagefind-entry.json") else 2
-    return 3
+    if name == f"{INDEX_DIR}/{PARTS_SCRIPT}":
+        return 3
+    if name.startswith(f"{INDEX_DIR}/"):
+        return 2 if name.endswith(ENTRY_FILE) else 1
+    return 4
 
 
 def bucket_sync(

@@ -9,6 +9,7 @@ appeal and the "read more" teasers.
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from pathlib import Path
@@ -18,6 +19,12 @@ from masthead.distribution.services.output import STATE_DIR, digest, remove, wri
 INDEX_DIR = "pagefind"
 # Written last when the index changes: it names the index files the others are.
 ENTRY_FILE = "pagefind-entry.json"
+# The index comes in parts, so that a publish does not index every page again: the newest
+# articles and the information pages in pagefind/, older articles in pagefind/part-1/ (the
+# oldest), pagefind/part-2/… The search page merges them, as this script lists them.
+PART_PREFIX = "part-"
+PARTS_SCRIPT = "masthead-parts.js"
+MAIN_PART = ""
 EXCLUDE_SELECTORS = (
     ".signup",
     ".appeal",
@@ -50,32 +57,59 @@ def _link_or_copy(source: Path, target: Path) -> None:
         shutil.copyfile(source, target)
 
 
-def directory_sync(source: Path, target: Path) -> dict[str, str]:
-    """Make ``target`` hold exactly ``source``'s files; the entry file last. Returns
-    {name relative to target's parent: digest}."""
+def part_folder(part: str) -> str:
+    """Where part ``part`` lives below the output root ("" is the main part)."""
+    return INDEX_DIR if part == MAIN_PART else f"{INDEX_DIR}/{PART_PREFIX}{part}"
+
+
+def folder_of(name: str) -> str:
+    """The part folder of an index file named from the output root."""
+    folder, _, rest = name.partition("/")
+    if rest.startswith(PART_PREFIX) and "/" in rest:
+        return f"{folder}/{rest.split('/', 1)[0]}"
+    return folder
+
+
+def _belongs_to_main(relative: str) -> bool:
+    """Files below pagefind/ that are the main part's (not another part's, not the list)."""
+    return not relative.startswith(PART_PREFIX) and relative != PARTS_SCRIPT
+
+
+def directory_sync(
+    source: Path, root: Path, folder: str, *, owned=lambda relative: True
+) -> dict[str, str]:
+    """Make ``root/folder`` hold exactly ``source``'s files, among the files it ``owned``;
+    the entry file last. Returns {name relative to ``root``: digest}."""
+    target = root / folder
     files = sorted(p for p in source.rglob("*") if p.is_file())
     files.sort(key=lambda p: p.name == ENTRY_FILE)
     written: dict[str, str] = {}
+    keep = set()
     for path in files:
         relative = path.relative_to(source).as_posix()
         data = path.read_bytes()
         write_if_changed(target, relative, data)
-        written[f"{target.name}/{relative}"] = digest(data)
+        written[f"{folder}/{relative}"] = digest(data)
+        keep.add(relative)
     if target.exists():
-        keep = {name.split("/", 1)[1] for name in written}
         for path in sorted(target.rglob("*"), reverse=True):
-            if path.is_file() and path.relative_to(target).as_posix() not in keep:
-                remove(target, path.relative_to(target).as_posix())
+            relative = path.relative_to(target).as_posix()
+            if path.is_file() and relative not in keep and owned(relative):
+                remove(target, relative)
     return written
 
 
-def search_index_build(*, root: Path, names: list[str], copies: list[Path]) -> dict[str, str]:
-    """Index the pages ``names`` (files under ``root``) into ``root/pagefind`` and each copy."""
+def search_index_build(
+    *, root: Path, names: list[str], copies: list[Path], part: str = MAIN_PART
+) -> dict[str, str]:
+    """Index the pages ``names`` (files under ``root``) into the folder of part ``part``
+    under ``root`` and each copy. Returns {name relative to the output root: digest}."""
     state = root / STATE_DIR
     site, output = state / "pagefind-site", state / "pagefind-output"
     for directory in (site, output):
         shutil.rmtree(directory, ignore_errors=True)
     site.mkdir(parents=True)
+    owned = _belongs_to_main if part == MAIN_PART else (lambda relative: True)
     try:
         for name in names:
             if (root / name).is_file():
@@ -97,10 +131,26 @@ def search_index_build(*, root: Path, names: list[str], copies: list[Path]) -> d
         )
         if done.returncode != 0:
             raise SearchIndexError(f"pagefind failed: {done.stderr or done.stdout}")
-        written = directory_sync(output, root / INDEX_DIR)
+        written = directory_sync(output, root, part_folder(part), owned=owned)
         for copy in copies:
-            directory_sync(output, copy / INDEX_DIR)
+            directory_sync(output, copy, part_folder(part), owned=owned)
         return written
     finally:
         shutil.rmtree(site, ignore_errors=True)
         shutil.rmtree(output, ignore_errors=True)
+
+
+def search_parts_publish(*, root: Path, parts: list[str], copies: list[Path]) -> dict[str, str]:
+    """Write the list of the older parts for the search page, and remove the folders of
+    parts that are gone. Returns {name relative to the output root: digest}."""
+    folders = [f"{PART_PREFIX}{part}/" for part in parts if part != MAIN_PART]
+    data = f"window.mastheadSearchParts = {json.dumps(folders)};\n".encode()
+    for base in (root, *copies):
+        write_if_changed(base / INDEX_DIR, PARTS_SCRIPT, data)
+        index = base / INDEX_DIR
+        if index.is_dir():
+            for folder in index.iterdir():
+                gone = folder.name.startswith(PART_PREFIX) and f"{folder.name}/" not in folders
+                if gone and folder.is_dir():
+                    shutil.rmtree(folder)
+    return {f"{INDEX_DIR}/{PARTS_SCRIPT}": digest(data)}

@@ -47,6 +47,7 @@ from masthead.distribution.services.assets import assets_copy
 from masthead.distribution.services.engine import FileResult, Job, OutputTarget, run_jobs
 from masthead.distribution.services.output import Manifest, OutputError, locked, remove
 from masthead.distribution.services.progress import Progress
+from masthead.publishing import pagination
 from masthead.publishing import selectors as articles
 
 logger = logging.getLogger(__name__)
@@ -110,13 +111,6 @@ def build_check() -> None:
             f"No collected static files in {settings.STATIC_ROOT}: run "
             "`masthead collectstatic --noinput` first (pages link their hashed names)."
         )
-
-
-def _search_names(manifest: Manifest) -> list[str]:
-    """Files of articles and information pages: what the search index covers."""
-    kinds = {"article", "info"}
-    paths = {record["path"] for record in manifest.pages.values() if record["kind"] in kinds}
-    return sorted(name for name, entry in manifest.files.items() if entry["path"] in paths)
 
 
 def _records_dict(records: Iterable[PageRecord]) -> dict[str, dict]:
@@ -239,17 +233,61 @@ def _copy_assets(
     report.missing_assets = sorted(missing)
 
 
-def _index_search(manifest: Manifest, target: OutputTarget, report: BuildReport) -> None:
+def _search_parts(manifest: Manifest) -> dict[str, list[int]]:
+    """The pages each part of the search index covers: articles in parts of
+    ``SEARCH_PART_SIZE``, numbered from the oldest as listing pages are; the newest articles
+    and the information pages in the main part."""
+    indexed = {
+        int(pk): record["kind"]
+        for pk, record in manifest.pages.items()
+        if record["kind"] in ("article", "info")
+    }
+    live = articles.articles_live().values_list("pk", flat=True)  # newest first
+    newest_first = [pk for pk in live if indexed.get(pk) == "article"]
+    count, size = len(newest_first), settings.SEARCH_PART_SIZE
+    parts = {
+        str(number): newest_first[pagination.page_slice(count, size, number)]
+        for number in range(1, pagination.numbered_pages(count, size) + 1)
+    }
+    in_parts = {pk for members in parts.values() for pk in members}
+    parts[search.MAIN_PART] = sorted(pk for pk in indexed if pk not in in_parts)
+    return parts
+
+
+def _index_search(
+    manifest: Manifest,
+    target: OutputTarget,
+    report: BuildReport,
+    changed: set[int] | None = None,
+) -> None:
+    """Index the parts of the search index that hold a ``changed`` page or whose pages
+    changed (every part when ``changed`` is None), and list the parts for the search page."""
     started = time.monotonic()
-    names = _search_names(manifest)
-    written = search.search_index_build(
-        root=target.root, names=names, copies=[target.portable] if target.portable else []
-    )
+    parts = _search_parts(manifest)
+    redo = [
+        part
+        for part, members in parts.items()
+        if changed is None or members != manifest.search.get(part) or changed & set(members)
+    ]
+    files = {entry["path"]: name for name, entry in manifest.files.items()}
+    copies = [target.portable] if target.portable else []
+    written: dict[str, str] = {}
+    for part in redo:
+        paths = [manifest.pages[str(pk)]["path"] for pk in parts[part]]
+        names = sorted(files[path] for path in paths if path in files)
+        written |= search.search_index_build(
+            root=target.root, names=names, copies=copies, part=part
+        )
+        report.search_pages += len(names)
+    written |= search.search_parts_publish(root=target.root, parts=list(parts), copies=copies)
+    folders = {search.part_folder(part) for part in parts}
+    redone = {search.part_folder(part) for part in redo}
     for name in [n for n, kind in manifest.assets.items() if kind == "search"]:
-        if name not in written:
+        folder = search.folder_of(name)
+        if name not in written and (folder in redone or folder not in folders):
             manifest.assets.pop(name)
     manifest.assets.update(dict.fromkeys(written, "search"))
-    report.search_pages = len(names)
+    manifest.search = parts
     report.search_seconds = time.monotonic() - started
 
 
@@ -326,6 +364,7 @@ def _build(
         _index_search(manifest, target, report)
     else:
         manifest.assets.update({n: k for n, k in previous.assets.items() if k == "search"})
+        manifest.search = previous.search
     for name in sorted(set(previous.assets) - set(manifest.assets)):
         for root in target.roots:
             remove(root, name)
@@ -556,7 +595,7 @@ def _update(
     if search_index and plan.search:
         # The pages are out already; a failing index leaves the previous one in place.
         try:
-            _index_search(manifest, target, report)
+            _index_search(manifest, target, report, changed=set(plan.records))
         except search.SearchIndexError:
             logger.exception("Search index not updated")
         else:

@@ -40,6 +40,10 @@ START_TIMEOUT = 60
 ONION = "abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrstuvwx.onion"
 MIRROR = "https://mirror-one.example.net"
 CONTACT = "tips@example.org"
+# The search index in parts of 12 articles: the 31 of the publication make the main part
+# (the 19 newest and the privacy policy) and part 1 (the 12 oldest).
+SEARCH_PART_SIZE = 12
+OLD_STORY_WORD = "kingfisher"  # in the headline of the oldest article, in part 1
 SOURCE_ROOT = Path(__file__).resolve().parents[3]
 
 
@@ -171,7 +175,8 @@ def _create_publication():
         articles.append(
             factories.article(
                 parent=world,
-                title=f"World story {n}: harbour strike day {n}",
+                title=f"World story {n}: harbour strike day {n}"
+                + (f", {OLD_STORY_WORD} seen" if n == 25 else ""),
                 slug=f"world-story-{n}",
                 authors=[ana] if n % 2 else [pen],
                 tags=["exile"] if n % 3 == 0 else ["courts"],
@@ -330,7 +335,15 @@ class Built:
 
 
 @pytest.fixture(scope="package")
-def built(publication, api_origins, django_db_blocker, tmp_path_factory) -> Built:
+def search_parts() -> Iterator[int]:
+    saved = settings.SEARCH_PART_SIZE
+    settings.SEARCH_PART_SIZE = SEARCH_PART_SIZE
+    yield SEARCH_PART_SIZE
+    settings.SEARCH_PART_SIZE = saved
+
+
+@pytest.fixture(scope="package")
+def built(publication, api_origins, search_parts, django_db_blocker, tmp_path_factory) -> Built:
     from masthead.distribution import services
 
     root = tmp_path_factory.mktemp("site")

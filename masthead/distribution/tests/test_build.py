@@ -153,13 +153,19 @@ def test_mirror_list_in_the_bypass_mirrors_format(built):
     assert CONTACT in script and MIRROR in script
 
 
-def test_search_index_covers_articles_and_information_pages(built, publication):
-    entry = json.loads((built.out / "pagefind/pagefind-entry.json").read_text())
-    pages = sum(language["page_count"] for language in entry["languages"].values())
-    assert pages == len(publication.articles) + 1  # and the privacy policy
-    assert (built.portable / "pagefind/pagefind-entry.json").read_bytes() == (
-        built.out / "pagefind/pagefind-entry.json"
-    ).read_bytes()
+def test_search_index_covers_articles_and_information_pages_in_parts(built, publication):
+    def indexed(folder: str) -> int:
+        entry = json.loads((built.out / folder / "pagefind-entry.json").read_text())
+        return sum(language["page_count"] for language in entry["languages"].values())
+
+    # 31 articles, parts of 12: the 12 oldest in part 1, the rest and the privacy policy.
+    assert indexed("pagefind/part-1") == 12
+    assert indexed("pagefind") == len(publication.articles) - 12 + 1
+    assert not (built.out / "pagefind/part-2").exists()
+    parts = (built.out / "pagefind/masthead-parts.js").read_text()
+    assert parts == 'window.mastheadSearchParts = ["part-1/"];\n'
+    for name in ("pagefind/pagefind-entry.json", "pagefind/part-1/pagefind-entry.json"):
+        assert (built.portable / name).read_bytes() == (built.out / name).read_bytes()
     offline = (built.out / "search/offline-index.js").read_text()
     assert publication.unicode_article.title in offline
 
@@ -187,3 +193,20 @@ def test_build_command_needs_a_destination(publication):
 
     with pytest.raises(CommandError, match="--out"):
         call_command("build", out=None)
+
+
+def test_parts_of_the_search_index_that_are_gone_are_removed(tmp_path):
+    from masthead.distribution.services import search
+
+    root, copy = tmp_path / "out", tmp_path / "portable"
+    for base in (root, copy):
+        for part in ("part-1", "part-2"):
+            (base / "pagefind" / part).mkdir(parents=True)
+            (base / "pagefind" / part / search.ENTRY_FILE).write_text("{}")
+    written = search.search_parts_publish(root=root, parts=["", "1"], copies=[copy])
+    assert list(written) == ["pagefind/masthead-parts.js"]
+    for base in (root, copy):
+        assert (base / "pagefind/part-1" / search.ENTRY_FILE).is_file()
+        assert not (base / "pagefind/part-2").exists()
+        script = (base / "pagefind/masthead-parts.js").read_text()
+        assert script == 'window.mastheadSearchParts = ["part-1/"];\n'

@@ -20,7 +20,13 @@ from django.conf import settings
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from masthead.distribution.services.output import STATE_DIR
-from masthead.distribution.tests.conftest import CONTACT, MIRROR, ONION, app_serves
+from masthead.distribution.tests.conftest import (
+    CONTACT,
+    MIRROR,
+    OLD_STORY_WORD,
+    ONION,
+    app_serves,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -178,6 +184,15 @@ def test_reader_follows_links_and_finds_an_article_by_search(
         expect(result).to_contain_text(SEARCH_WORD)
         result.click()
         expect(page.locator("h1")).to_have_text(publication.unicode_article.title)
+        if copy != "disk":
+            # The oldest articles are in another part of the index, merged by the page.
+            page.go_back()
+            search = page.locator(".pagefind-ui__search-input")
+            search.fill(OLD_STORY_WORD)
+            result = page.locator(".pagefind-ui__result-link").first
+            expect(result).to_contain_text(OLD_STORY_WORD)
+            result.click()
+            expect(page.locator("h1")).to_contain_text(OLD_STORY_WORD)
         assert csp_violations(page) == []
 
 

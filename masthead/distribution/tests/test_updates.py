@@ -64,6 +64,7 @@ def worker_env(out: Path, portable: Path) -> dict[str, str]:
         "MASTHEAD_STATIC_OUT": str(out),
         "MASTHEAD_STATIC_PORTABLE_OUT": str(portable),
         "MASTHEAD_API_ORIGINS": " ".join(settings.API_ORIGINS),
+        "MASTHEAD_SEARCH_PART_SIZE": str(settings.SEARCH_PART_SIZE),
     }
 
 
@@ -154,6 +155,9 @@ def test_an_edit_rewrites_exactly_the_files_that_show_the_article(
         n for n in rewritten if n.startswith(("world/index", "world/page/", "tags/courts/"))
     }
     assert "world/world-story-1/index.html" not in rewritten  # tagged "courts" only
+    # The search index: the main part (the newest articles) again, not part 1 (the oldest).
+    assert "pagefind/pagefind-entry.json" in rewritten
+    assert not {n for n in rewritten if n.startswith("pagefind/part-")}
     # A fraction of the site was rendered, not all of it.
     assert report["rendered"] < len(Manifest.load(out).files) / 2
     # The portable copy follows.
@@ -214,6 +218,11 @@ def test_numbered_listing_pages_follow_completed_removed_and_back_dated_articles
         after = snapshot(out)
         assert f"{world}2/index.html" in set(after) - set(before)
         assert f"{world}1/index.html" in changed(before, after)  # Newer: page 2, not /world/
+        # 41 articles: a second part of the search index; the first (the oldest) stays.
+        assert "pagefind/part-2/pagefind-entry.json" in set(after) - set(before)
+        assert not {n for n in changed(before, after) if n.startswith("pagefind/part-1/")}
+        parts = (portable / "pagefind/masthead-parts.js").read_text()
+        assert '["part-1/", "part-2/"]' in parts
 
         before = after
         old = factories.article(parent=fresh(publication.world), hours_ago=24 * 3650)
@@ -223,6 +232,7 @@ def test_numbered_listing_pages_follow_completed_removed_and_back_dated_articles
         after = snapshot(out)
         assert {f"{world}1/index.html", f"{world}2/index.html"} <= changed(before, after)
         assert old.title in (out / f"{world}1/index.html").read_text()
+        assert "pagefind/part-1/pagefind-entry.json" in changed(before, after)  # it moved
 
         for page in created[:2]:
             fresh(page).unpublish()

@@ -102,24 +102,33 @@
     style.rel = "stylesheet";
     style.href = new URL("pagefind/pagefind-ui.css", root).href;
     document.head.appendChild(style);
+    function unavailable() {
+      offline(box, "Full-text search is not available here; searching headlines and summaries.");
+    }
     load(new URL("pagefind/pagefind-ui.js", root).href, function () {
       if (typeof window.PagefindUI !== "function") {
-        offline(box, "Full-text search is not available here; searching headlines and summaries.");
+        unavailable();
         return;
       }
-      var ui = new window.PagefindUI({
-        element: "#search",
-        bundlePath: new URL("pagefind/", root).pathname,
-        baseUrl: root.pathname,
-        showImages: false,
-        showSubResults: true,
-        resetStyles: false,
-      });
-      var q = query();
-      if (q) ui.triggerSearch(q);
-    }, function () {
-      offline(box, "Full-text search is not available here; searching headlines and summaries.");
-    });
+      // The index comes in parts (older articles in pagefind/part-N/), listed by a script.
+      function begin() {
+        var parts = window.mastheadSearchParts || [];
+        var ui = new window.PagefindUI({
+          element: "#search",
+          bundlePath: new URL("pagefind/", root).pathname,
+          baseUrl: root.pathname,
+          mergeIndex: parts.map(function (part) {
+            return { bundlePath: new URL("pagefind/" + part, root).pathname, baseUrl: root.pathname };
+          }),
+          showImages: false,
+          showSubResults: true,
+          resetStyles: false,
+        });
+        var q = query();
+        if (q) ui.triggerSearch(q);
+      }
+      load(new URL("pagefind/masthead-parts.js", root).href, begin, begin);
+    }, unavailable);
   }
 
   if (document.readyState === "loading") {
