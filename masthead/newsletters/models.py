@@ -75,6 +75,12 @@ class Newsletter(models.Model):
         help_text="Ticked by default in the signup block; its latest edition is the Preview.",
     )
     sort_order = models.PositiveSmallIntegerField(default=0)
+    include_mirrors = models.BooleanField(
+        "list the mirrors",
+        default=True,
+        help_text="End each edition with the onion address and the mirrors current when it "
+        "is sent, for readers whose country blocks the site.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     panels = [
@@ -92,6 +98,7 @@ class Newsletter(models.Model):
         FieldRowPanel(
             [FieldPanel("is_public"), FieldPanel("is_default"), FieldPanel("sort_order")]
         ),
+        FieldPanel("include_mirrors"),
     ]
 
     class Meta:

@@ -184,7 +184,19 @@ def edition_email_context(*, edition, preview: bool = False, articles=None) -> d
         "unsubscribe_url": absolute(f"/newsletter/unsubscribe/{token}/"),
         "manage_url": absolute(f"/newsletter/manage/{token}/"),
         "preview": preview,
+        "ways_in": _ways_in() if newsletter.include_mirrors else [],
     }
+
+
+def _ways_in() -> list[dict[str, str]]:
+    """The onion address and the mirrors, as they are now: each edition carries the current
+    ways in for readers whose country blocks the main site."""
+    from masthead.distribution.selectors import mirrors_available
+
+    return [
+        {"label": "Tor Browser" if a.proto == "tor" else "Mirror", "url": a.url}
+        for a in mirrors_available()
+    ]
 
 
 @dataclass(frozen=True)

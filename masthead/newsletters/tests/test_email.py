@@ -145,3 +145,29 @@ def test_test_send_goes_to_the_editor_only(smtp_sink):
     assert mail.message["Subject"].startswith("[Test] ")
     edition.refresh_from_db()
     assert edition.status == "draft"
+
+
+def test_editions_carry_the_current_ways_in_unless_the_list_opts_out(smtp_sink):
+    """For readers whose country blocks the site: the onion address and the mirrors as they
+    are when the edition goes out."""
+    from masthead.distribution.models import Mirror, MirrorSettings
+    from masthead.newsletters.email import render
+
+    onion = "abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrstuvwx.onion"
+    settings_row = MirrorSettings.load()
+    settings_row.onion_address = onion
+    settings_row.save()
+    Mirror.objects.create(url="https://mirror-one.example.net")
+    send_edition()
+    [mail] = smtp_sink.messages
+    text, html = mail.part("text/plain"), mail.part("text/html")
+    assert "If our website is blocked where you are:" in text
+    assert f"Tor Browser: http://{onion}" in text
+    assert "Mirror: https://mirror-one.example.net" in text
+    assert 'href="https://mirror-one.example.net"' in html and f'href="http://{onion}"' in html
+
+    quiet = factories.newsletter(name="Breaking", slug="breaking", include_mirrors=False)
+    edition = factories.edition(newsletter=quiet)
+    rendered = render.edition_render(edition=edition)
+    assert "mirror-one" not in rendered.text and "mirror-one" not in rendered.html
+    assert "blocked where you are" not in rendered.text
