@@ -174,7 +174,7 @@ def home_sections_latest(
     """The newest ``per_section`` articles of each section, read from one list of the newest
     articles overall; a section too quiet to appear in it is asked for on its own."""
     sections = list(sections_live())
-    live = articles_live().order_by("-first_published_at", "-pk")
+    live = articles_live()
     if exclude is not None:
         live = live.exclude(pk=exclude.pk)
     chosen: dict[str, list[int]] = {section.path: [] for section in sections}
@@ -190,17 +190,12 @@ def home_sections_latest(
             if len(picks) < per_section:
                 older = live.child_of(section).values_list("pk", flat=True)[:per_section]
                 picks[:] = list(older)
-    found = {
-        a.pk: a
-        for a in with_renditions(articles_live()).filter(
-            pk__in=[pk for picks in chosen.values() for pk in picks]
-        )
-    }
+    found = {a.pk: a for a in teasers(pk for picks in chosen.values() for pk in picks)}
     result = []
     for section in sections:
-        teasers = [found[pk] for pk in chosen[section.path] if pk in found]
-        if teasers:
-            result.append((section, teasers))
+        shown = [found[pk] for pk in chosen[section.path] if pk in found]
+        if shown:
+            result.append((section, shown))
     return result
 
 

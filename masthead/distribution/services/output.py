@@ -140,7 +140,11 @@ class Manifest:
         write_if_changed(root / STATE_DIR, MANIFEST_FILE, encoded.encode("utf-8"))
 
     def paths(self) -> set[str]:
-        return {entry["path"] for entry in self.files.values()}
+        return set(self.names_by_path())
+
+    def names_by_path(self) -> dict[str, str]:
+        """Each file's address → its file name."""
+        return {entry["path"]: name for name, entry in self.files.items()}
 
     def matching(self, keys: Iterable[str]) -> set[str]:
         """Files depending on any of ``keys``. ``shows:page:N`` also matches files that show

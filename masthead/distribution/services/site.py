@@ -52,10 +52,10 @@ from masthead.publishing import selectors as articles
 
 logger = logging.getLogger(__name__)
 
-# Listing pages past the first, sitemaps and the offline index: written last.
 # From this many article pages on, an update chooses their *Read more* from an index of
 # every article (60 ms at 10,000 articles) rather than per article (10 ms each).
 READ_MORE_INDEX_FROM = 8
+# Listing pages past the first, sitemaps and the offline index: written last.
 TAIL_MARKERS = ("/page/", "/sitemap.xml", "/news-sitemap.xml", "/search/offline-index.js")
 
 
@@ -269,7 +269,7 @@ def _index_search(
         for part, members in parts.items()
         if changed is None or members != manifest.search.get(part) or changed & set(members)
     ]
-    files = {entry["path"]: name for name, entry in manifest.files.items()}
+    files = manifest.names_by_path()
     copies = [target.portable] if target.portable else []
     written: dict[str, str] = {}
     for part in redo:
@@ -486,20 +486,20 @@ def _shown_articles(jobs: Iterable[Job]) -> set[int]:
 
 
 def _changed_urls(
-    manifest: Manifest, urls: list[SiteUrl], matching: set[str], known: set[str]
+    manifest: Manifest, urls: list[SiteUrl], matching: set[str], names: dict[str, str]
 ) -> list[SiteUrl]:
-    """``urls`` but the numbered listing pages whose files still show what they should."""
-    entries = {entry["path"]: (name, entry) for name, entry in manifest.files.items()}
+    """``urls`` but the numbered listing pages whose files still show what they should
+    (``names``: the manifest's file names by address, before the update)."""
     changed = []
     for url in urls:
         same = url.unchanged
-        if same is not None and url.path in entries:
-            name, entry = entries[url.path]
-            shown = {dep for dep in entry["deps"] if dep.startswith("shows:page:")}
+        if same is not None and url.path in names:
+            name = names[url.path]
+            shown = {d for d in manifest.files[name]["deps"] if d.startswith("shows:page:")}
             if (
                 name not in matching
                 and shown == same.shows
-                and (same.following in known) == same.following_listed
+                and (same.following in names) == same.following_listed
             ):
                 continue
         changed.append(url)
@@ -550,7 +550,7 @@ def _update(
         | {p["path"] for p in manifest.pages.values() if p["kind"] == "section"}
     )
     matching = manifest.matching(plan.keys)
-    known = manifest.paths()
+    known = manifest.names_by_path()  # the files before this update
     jobs = _jobs(_changed_urls(manifest, plan.urls, matching, known), front)
     for name, entry in list(manifest.files.items()):
         sources = set(entry.get("sources", ()))
