@@ -41,6 +41,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
     "masthead.core",
+    "masthead.audit",
     "masthead.publishing",
     "masthead.newsletters",
     "masthead.supporters",
