@@ -15,3 +15,16 @@ def empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def admin_client(db, admin_user):
+    """pytest-django's ``admin_client``, with the second factor that every admin session
+    needs (see ``masthead.accounts.testing``)."""
+    from django.test import Client
+
+    from masthead.accounts.testing import sign_in_verified
+
+    client = Client()
+    sign_in_verified(client, admin_user)
+    return client

@@ -4,9 +4,11 @@ that makes the change, so the change and its trace commit or roll back together.
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import models
+from django.db import DatabaseError, models
+from django.utils import timezone
 
 from masthead.audit.models import SecurityAction, SecurityEvent
 
@@ -53,3 +55,71 @@ def security_event_record(
         event.object_id,
     )
     return event
+
+
+def security_events_purge(*, days: int, now: datetime | None = None) -> int:
+    """Delete entries older than ``days``; return how many went."""
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    deleted, _ = SecurityEvent.objects.filter(at__lt=cutoff).delete()
+    return deleted
+
+
+def security_event_record_once(
+    *,
+    action: SecurityAction | str,
+    key: str,
+    window_seconds: int = 3600,
+    detail: dict[str, Any] | None = None,
+) -> bool:
+    """Record ``action`` at most once per ``key`` and window, for events anyone on the web can
+    cause (a forged webhook): the log shows that it happens without letting a flood of them
+    fill the table. Later ones within the window go to the log stream only. The mark lives in
+    the shared cache, so every process agrees (a cache that loses it costs one more entry).
+    Returns whether an entry was written. ``key`` must come from a fixed set (an endpoint's
+    name), never from the request."""
+    from django.core.cache import cache
+
+    action = SecurityAction(action)
+    if not cache.add(f"audit-once:{action.value}:{key}", 1, timeout=window_seconds):
+        logger.info("security event %s (%s) not recorded again in this window", action.value, key)
+        return False
+    security_event_record(action=action, detail=detail)
+    return True
+
+
+# --- Webhooks: traces of what anyone on the web can cause --------------------------------------
+
+# Endpoints called while switched off, warned about once per process.
+_warned_off: set[str] = set()
+
+
+def webhook_off_record(*, endpoint: str, why: str = "its secret is not configured") -> None:
+    """An ESP or payment provider called an endpoint that is off (or someone probed it): warn
+    once per process, and leave one trace per endpoint and hour in the audit log."""
+    if endpoint not in _warned_off:
+        _warned_off.add(endpoint)
+        logger.warning("webhook %s called, but it is off: %s", endpoint, why)
+    try:
+        security_event_record_once(
+            action=SecurityAction.WEBHOOK_SECRET_MISSING,
+            key=endpoint,
+            detail={"endpoint": endpoint},
+        )
+    except DatabaseError:
+        logger.exception("webhook %s: could not record the call", endpoint)
+
+
+def webhook_refused_record(*, endpoint: str, reason: str) -> None:
+    """A forged, replayed or unreadable delivery was refused: log it every time, and leave one
+    trace per endpoint, reason and hour in the audit log (a flood of forgeries must not become
+    a flood of rows). No address is kept."""
+    logger.warning("webhook %s refused: %s", endpoint, reason)
+    try:
+        security_event_record_once(
+            action=SecurityAction.WEBHOOK_REFUSED,
+            key=f"{endpoint}:{reason}",
+            detail={"endpoint": endpoint, "reason": reason, "repeats": "logged only, 1 h"},
+        )
+    except DatabaseError:
+        # The refusal stands whatever happens to its trace.
+        logger.exception("webhook %s: could not record the refusal", endpoint)

@@ -25,6 +25,8 @@ STATIC_URL = "/static/"
 
 DEBUG = config.env_bool("DEBUG", False)
 SECRET_KEY = config.secret_key("SECRET_KEY", DATA_DIR)
+# Keys replaced by SECRET_KEY: signatures made with them are still accepted.
+SECRET_KEY_FALLBACKS = config.secret_key_fallbacks("MASTHEAD_SECRET_KEY_FALLBACKS")
 BASE_URL = config.env_origin("MASTHEAD_BASE_URL", "http://127.0.0.1:8000")
 _base = urlsplit(BASE_URL)
 BASE_URL_IS_HTTPS = _base.scheme == "https"
@@ -42,12 +44,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 INSTALLED_APPS = [
     "masthead.core",
     "masthead.audit",
+    "masthead.accounts",
     "masthead.publishing",
     "masthead.newsletters",
     "masthead.supporters",
     "masthead.appeals",
     "masthead.payments",
     "masthead.distribution",
+    "masthead.imports",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
@@ -66,6 +70,10 @@ INSTALLED_APPS = [
     "taggit",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -89,9 +97,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(); then no admin page for a session without a second factor.
+    "django_otp.middleware.OTPMiddleware",
+    "masthead.accounts.middleware.SecondFactorMiddleware",
+    "masthead.audit.actor.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # WordPress's /?p=123 addresses land on the front page (200), which Wagtail's redirects
+    # never see: answered from the same redirects table.
+    "masthead.imports.middleware.OldQueryAddressMiddleware",
 ]
 
 TEMPLATES = [
@@ -171,8 +186,21 @@ X_FRAME_OPTIONS = "DENY"
 # Django only sends HSTS on requests that arrived over HTTPS.
 SECURE_HSTS_SECONDS = config.env_int("SECURE_HSTS_SECONDS", 63072000 if BASE_URL_IS_HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = False
+_behind_proxy = config.env_bool("MASTHEAD_BEHIND_PROXY", False)
+# Proxies whose X-Forwarded-For is believed (nginx on this host, a CDN's ranges): the client is
+# the first address, from the right, that is not one of them. MASTHEAD_BEHIND_PROXY alone (the
+# older setting) trusts nginx on the same host, so existing deployments keep working.
+TRUSTED_PROXIES = config.env_networks(
+    "MASTHEAD_TRUSTED_PROXIES", ["127.0.0.0/8", "::1/128"] if _behind_proxy else []
+)
+# Public forms (core.public_forms): readers without an address (the onion service) share one
+# budget per form, this many times one client's limit.
+PUBLIC_FORMS_ONION_BUDGET = config.env_int("MASTHEAD_ONION_BUDGET", 20, minimum=1)
+# Posts of one email address per hour to the signup and reminder forms, whatever the client.
+PUBLIC_FORMS_POSTS_PER_EMAIL = config.env_int("MASTHEAD_POSTS_PER_EMAIL_PER_HOUR", 5, minimum=1)
+# X-Forwarded-Proto is believed only with a proxy in front (one that sets it, as ours does).
 SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if config.env_bool("MASTHEAD_BEHIND_PROXY", False) else None
+    ("HTTP_X_FORWARDED_PROTO", "https") if _behind_proxy or TRUSTED_PROXIES else None
 )
 SESSION_COOKIE_SECURE = BASE_URL_IS_HTTPS
 CSRF_COOKIE_SECURE = BASE_URL_IS_HTTPS
@@ -240,9 +268,19 @@ PASSWORD_REQUIRED_TEMPLATE = "publishing/password_required.html"  # noqa: S105 -
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    # Every account is staff: 12 characters at least, and none of Django's 20,000 common
+    # passwords (a list bundled with Django: the check needs no network).
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+
+# --- Security audit log ---------------------------------------------------------------------
+
+# Days the security audit log keeps an entry; the worker deletes older ones every day.
+AUDIT_DAYS = config.env_int("MASTHEAD_AUDIT_DAYS", 365, minimum=1)
 
 # --- Logging ---------------------------------------------------------------------------------
 
@@ -271,13 +309,14 @@ NEWSLETTER_RATE = config.env_float("MASTHEAD_NEWSLETTER_RATE", 0.0)
 NEWSLETTER_CONCURRENCY = config.env_int("MASTHEAD_NEWSLETTER_CONCURRENCY", 8, minimum=1)
 NEWSLETTER_SEND_TASKS = config.env_int("MASTHEAD_NEWSLETTER_SEND_TASKS", 1, minimum=1)
 NEWSLETTER_BATCH = 200
-NEWSLETTER_LEASE_SECONDS = config.env_int("MASTHEAD_NEWSLETTER_LEASE_SECONDS", 120, minimum=10)
+NEWSLETTER_LEASE_SECONDS = config.env_int("MASTHEAD_NEWSLETTER_LEASE_SECONDS", 120, minimum=5)
 NEWSLETTER_RETRY_DELAYS = [60, 300, 1800, 7200, 21600]  # seconds; then the address fails
 NEWSLETTER_CONFIRM_MAX_AGE = 7 * 24 * 3600
 NEWSLETTER_CONFIRM_INTERVAL = 3600  # at most one confirmation email per address per hour
 NEWSLETTER_SIGNUP_RATE = (config.env_int("MASTHEAD_SIGNUP_RATE_LIMIT", 10, minimum=1), 600)
 NEWSLETTER_UNSUBSCRIBE_MAILTO = config.env_str("MASTHEAD_NEWSLETTER_UNSUBSCRIBE_MAILTO")
-# The site's origins (main, mirrors, onion): public forms accept POSTs from these only.
+# More origins public forms accept posts from (core.public_forms adds the API origins and the
+# mirrors and onion address editors keep in the admin).
 PUBLIC_ORIGINS = config.public_origins("MASTHEAD_PUBLIC_ORIGINS", BASE_URL)
 _dkim_key = config.env_pem("MASTHEAD_DKIM_PRIVATE_KEY")
 _dkim_selector = config.env_str("MASTHEAD_DKIM_SELECTOR")
@@ -335,8 +374,7 @@ STRIPE_JS_URL = config.env_url("STRIPE_JS_URL", "https://js.stripe.com/v3/")
 STRIPE_PRORATION_BEHAVIOR = config.env_choice(
     "STRIPE_PRORATION_BEHAVIOR", "none", ["none", "create_prorations", "always_invoice", ""]
 )
-# The public forms (contributions, reminders, sign-in links) accept posts only from
-# PUBLIC_ORIGINS, set once above (newsletters section) from MASTHEAD_PUBLIC_ORIGINS.
+# The public forms (contributions, reminders, sign-in links) go through core.public_forms.
 # The request header in which a CDN names the reader's country (two letters), for the
 # per-country notices editors set on the support page. Empty: no notices are shown.
 SUPPORT_COUNTRY_HEADER = config.env_str("MASTHEAD_COUNTRY_HEADER", "CF-IPCountry")
@@ -375,3 +413,42 @@ STATIC_BUILD_JOBS = config.env_int("MASTHEAD_STATIC_BUILD_JOBS", 0, minimum=0)
 # Articles per part of the search index. Parts are numbered from the oldest, like listing
 # pages: a publish indexes the newest part again (up to twice this many pages), not all.
 SEARCH_PART_SIZE = config.env_int("MASTHEAD_SEARCH_PART_SIZE", 2000, minimum=1)
+
+# --- Staff accounts: second factor, sign-in throttling (issue 12) ---
+
+# required: no admin session on a password alone. optional: development only (warned at start).
+ADMIN_2FA = config.env_choice("MASTHEAD_ADMIN_2FA", "required", ["required", "optional"])
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "django_otp_webauthn.backends.WebAuthnBackend",  # sign-in with a passkey alone
+]
+WAGTAILADMIN_USER_LOGIN_FORM = "masthead.accounts.forms.SignInForm"
+WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "masthead.accounts.forms.PasswordResetForm"  # noqa: S105
+# Failed sign-ins (passwords and second-factor codes) per account, in windows of this many
+# seconds; the account then waits for the window to pass. Counted in the cache, by a keyed
+# hash of the username, whatever address the attempts come from.
+SIGNIN_FAILURE_LIMIT = config.env_int("MASTHEAD_SIGNIN_FAILURE_LIMIT", 10, minimum=1)
+SIGNIN_FAILURE_WINDOW = config.env_int("MASTHEAD_SIGNIN_FAILURE_WINDOW", 900, minimum=60)
+# Per client network too, when a trusted proxy names a real one (several staff may share it).
+SIGNIN_NETWORK_FAILURE_LIMIT = config.env_int(
+    "MASTHEAD_SIGNIN_NETWORK_FAILURE_LIMIT", 50, minimum=1
+)
+# "Remember this device": days a browser may skip the second factor (0: never; at most 30).
+TRUSTED_DEVICE_DAYS = config.env_int("MASTHEAD_TRUSTED_DEVICE_DAYS", 30, minimum=0)
+if TRUSTED_DEVICE_DAYS > 30:
+    raise config.ConfigError("MASTHEAD_TRUSTED_DEVICE_DAYS", "at most 30 days")
+# One lock-out rule (ours, above), not django-otp's per-device back-off as well.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+OTP_TOTP_ISSUER = WAGTAIL_SITE_NAME
+# Passkeys belong to a domain name (the relying party): they work on an https origin or on
+# http://localhost, never on a bare IP address. Elsewhere the admin offers TOTP only.
+PASSKEYS_ENABLED = (BASE_URL_IS_HTTPS or _base.hostname == "localhost") and not (
+    _base.hostname.replace(".", "").isdigit() or ":" in _base.hostname
+)
+OTP_WEBAUTHN_RP_ID = _base.hostname
+OTP_WEBAUTHN_RP_NAME = WAGTAIL_SITE_NAME
+OTP_WEBAUTHN_ALLOWED_ORIGINS = [BASE_URL]
+OTP_WEBAUTHN_EXCEPTION_LOGGER_NAME = "masthead.accounts.passkeys"
+if not PASSKEYS_ENABLED:
+    SILENCED_SYSTEM_CHECKS = ["otp_webauthn.E031"]  # http origin: passkeys are off, see above

@@ -1,5 +1,6 @@
 from django.conf import settings
-from django.urls import include, path, re_path
+from django.urls import include, path, re_path, register_converter
+from django.urls.converters import SlugConverter
 from django.views.decorators.cache import cache_control
 from django.views.static import serve as serve_file
 from wagtail import urls as wagtail_urls
@@ -8,7 +9,19 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from masthead.publishing import feeds, sitemaps, views
 
+
+class UnicodeSlugConverter(SlugConverter):
+    """Tags and authors may have slugs in any script ("москва"): Django's ``slug`` is ASCII."""
+
+    regex = r"[-\w]+"
+
+
+register_converter(UnicodeSlugConverter, "uslug")
+
 urlpatterns = [
+    # Second factors (masthead.accounts) live under the admin's prefix, before Wagtail's own.
+    path("admin/second-factor/passkeys/", include("masthead.accounts.passkey_urls")),
+    path("admin/second-factor/", include("masthead.accounts.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("newsletter/", include("masthead.newsletters.urls")),
@@ -22,10 +35,10 @@ urlpatterns = [
     path("feeds/atom.xml", feeds.ArticlesAtomFeed(), name="feed-atom"),
     path("feeds/<slug:section>/rss.xml", feeds.ArticlesFeed(), name="section-feed-rss"),
     path("feeds/<slug:section>/atom.xml", feeds.ArticlesAtomFeed(), name="section-feed-atom"),
-    path("authors/<slug:slug>/", views.author_detail, name="author"),
-    path("authors/<slug:slug>/page/<int:number>/", views.author_detail, name="author-page"),
-    path("tags/<slug:slug>/", views.tag_detail, name="tag"),
-    path("tags/<slug:slug>/page/<int:number>/", views.tag_detail, name="tag-page"),
+    path("authors/<uslug:slug>/", views.author_detail, name="author"),
+    path("authors/<uslug:slug>/page/<int:number>/", views.author_detail, name="author-page"),
+    path("tags/<uslug:slug>/", views.tag_detail, name="tag"),
+    path("tags/<uslug:slug>/page/<int:number>/", views.tag_detail, name="tag-page"),
     path("archive/", views.archive, name="archive"),
     path("archive/page/<int:number>/", views.archive, name="archive-page"),
     # Uploaded images. In production a web server or object storage serves them instead.

@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from wagtail.models import ModelLogEntry
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 
+from masthead.accounts.testing import sign_in_verified
 from masthead.appeals.models import Appeal, VariantCounter
 from masthead.appeals.tests import factories
 from masthead.publishing.tests import factories as pages
@@ -23,7 +24,7 @@ ADD_URL = "/admin/snippets/appeals/appeal/add/"
 @pytest.fixture
 def editor(client):
     user = get_user_model().objects.create_superuser("chief", "chief@example.org", "x" * 20)
-    client.force_login(user)
+    sign_in_verified(client, user)
     return user
 
 
@@ -175,7 +176,7 @@ def test_preview_is_for_editors_only(client):
     response = client.get(f"/appeals/preview/{appeal.pk}/a/")
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
     reader = get_user_model().objects.create_user("reader", "r@example.org", "x" * 20)
-    client.force_login(reader)
+    sign_in_verified(client, reader)
     assert client.get(f"/appeals/preview/{appeal.pk}/a/").status_code == 403
 
 

@@ -21,6 +21,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
+from masthead.accounts.testing import browser_sign_in, demo_totp_key
 from masthead.appeals import demo, reader_revenue
 from masthead.core.demo import content
 from masthead.core.tests.demo_server import SOURCE_ROOT
@@ -107,11 +108,8 @@ def masthead(site, *args: str) -> str:
 
 def sign_in(page: Page, site) -> None:
     password = (site.data_dir / "demo-password").read_text().strip()
-    page.goto(site.url("/admin/login/"))
-    page.get_by_label("Username").fill("editor")
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/admin/")
+    totp_key = demo_totp_key(site.data_dir, "editor")
+    browser_sign_in(page, site.base_url, "editor", password, totp_key)
 
 
 def counters(site, editor: BrowserContext, appeal_id: int) -> dict[str, dict[str, int]]:

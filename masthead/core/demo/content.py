@@ -1672,3 +1672,21 @@ ABOUT_PAGE = [
         "The Courier is paid for by its readers. Thousands of people, in Varnia and across the diaspora, support us with small monthly donations, and they are the reason we still exist. Our website is built to protect them: it carries no advertising and no trackers, and it is designed to be readable on slow connections and through the tools our readers use to get around the censorship at home.",
     ),
 ]
+
+# The "Contact us securely" page. Example channels only: the onion address is well formed but
+# leads nowhere, and the fingerprint is made up (the key file is optional, so none is offered).
+SECURE_CONTACT = {
+    "title": "Contact us securely",
+    "slug": "contact-securely",
+    "intro": (
+        "If you have documents or information about wrongdoing in Varnia, we want to hear from "
+        "you. We protect our sources: we have never revealed one, and we never will. Read the "
+        "advice below before you write to us, and choose the safest way you can use."
+    ),
+    "onion_service_name": "SecureDrop",
+    "onion_address": "kelmarcourierdropexampleaddressforthedemoonlyabcdefgh234.onion",
+    "signal_username": "kelmarcourier.01",
+    "pgp_email": "tips@kelmar-courier.example",
+    "pgp_fingerprint": "3A1F 9C42 7D0B E815 6C2A  94F7 0B3D 5E61 C8A9 2F47",
+    "postal_address": "The Kelmar Courier\nPostfach 14 02 33\n10119 Aldenburg",
+}

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import io
+import json
 import secrets
 from collections.abc import Callable
+from dataclasses import asdict
 from datetime import timedelta
 
 from django.conf import settings
@@ -20,6 +22,8 @@ from wagtail.images.models import Image
 from wagtail.models import Page, Site
 from wagtail.rich_text import RichText
 
+from masthead.accounts import demo as accounts_demo
+from masthead.accounts.demo import DemoSecondFactors
 from masthead.core.demo import content
 from masthead.core.demo.images import generate_lead_image
 from masthead.core.models import PublicationSettings
@@ -31,6 +35,7 @@ from masthead.publishing.models import (
     InfoPage,
     RelatedArticle,
     SectionPage,
+    SecureContactPage,
 )
 
 DEMO_USERS = [
@@ -66,6 +71,20 @@ def demo_users_ensure() -> list[str]:
             user.save()
             user.groups.add(Group.objects.get(name=group_name))
     return [u for u, _, _ in DEMO_USERS]
+
+
+def demo_second_factors_ensure() -> list[DemoSecondFactors]:
+    """An authenticator secret and recovery codes for each demo user (the admin accepts no
+    password alone), kept beside the password for the demo's own browser tests."""
+    User = get_user_model()
+    factors = [
+        accounts_demo.demo_second_factors_ensure(user=User.objects.get(username=username))
+        for username, _, _ in DEMO_USERS
+    ]
+    path = settings.DATA_DIR / "demo-second-factors.json"
+    path.write_text(json.dumps({f.username: asdict(f) for f in factors}), encoding="ascii")
+    path.chmod(0o600)
+    return factors
 
 
 def _body_blocks(blocks: list[tuple[str, object]]) -> list[tuple[str, object]]:
@@ -186,6 +205,12 @@ def demo_publication_load(*, progress: Callable[[str], None] = lambda _msg: None
     for slug, title, blocks in _info_pages():
         page = home.add_child(instance=InfoPage(title=title, slug=slug, body=_body_blocks(blocks)))
         _publish_at(page, now - timedelta(days=400))
+    contact = dict(content.SECURE_CONTACT)
+    intro = contact.pop("intro")
+    page = home.add_child(
+        instance=SecureContactPage(**contact, body=_body_blocks([("paragraph", intro)]))
+    )
+    _publish_at(page, now - timedelta(days=400))
 
     # --- Newsletters (issue 3): the Friday edition (one sent) and breaking news, a few
     # readers. Owned by masthead.newsletters; /newsletter/ is its page.

@@ -52,6 +52,9 @@ POSTGRES_SCHEMES = {"postgres", "postgresql", "pgsql"}
 DEMO_BUILD_TIMEOUT = 600
 SERVER_START_TIMEOUT = 60
 SERVER_STOP_TIMEOUT = 15
+# A page's first request makes its image renditions; on a loaded machine that outlasts
+# gunicorn's default 30 s and the worker is killed mid-page.
+SERVER_REQUEST_TIMEOUT = 300
 
 # The directory that holds the ``masthead`` package: subprocesses import it from there even
 # when the project is not installed.
@@ -168,7 +171,8 @@ def _wait_until_answering(server: subprocess.Popen, base_url: str, log: Path) ->
         if server.poll() is not None:
             pytest.fail(f"gunicorn exited with {server.returncode}:\n{_log_tail(log)}")
         try:
-            with urllib.request.urlopen(base_url + "/", timeout=5) as response:
+            # The first front page makes its renditions: wait for it as long as gunicorn does.
+            with urllib.request.urlopen(base_url + "/", timeout=SERVER_REQUEST_TIMEOUT) as response:
                 response.read()
                 return
         except urllib.error.HTTPError:
@@ -232,6 +236,8 @@ def running_demo_site(data_dir: Path) -> Iterator[DemoSite]:
                     f"127.0.0.1:{port}",
                     "--workers",
                     "2",
+                    "--timeout",
+                    str(SERVER_REQUEST_TIMEOUT),
                     *_gunicorn_options(),
                 ],
                 env=env,

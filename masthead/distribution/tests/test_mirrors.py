@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
 
+from masthead.accounts.testing import sign_in_verified
 from masthead.distribution import selectors
 from masthead.distribution.models import Mirror, MirrorSettings
 from masthead.distribution.tests.conftest import ONION
@@ -85,7 +86,7 @@ def test_search_page_may_run_pagefind_and_nothing_else(client):
 
 def test_editors_find_mirrors_and_the_onion_address_in_the_admin(client):
     admin = get_user_model().objects.create_superuser("root", "root@example.org", "pw")
-    client.force_login(admin)
+    sign_in_verified(client, admin)
     assert get(client, "/admin/snippets/distribution/mirror/").status_code == 200
     settings_page = client.get(
         "/admin/settings/distribution/mirrorsettings/", secure=True, follow=True

@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from masthead.accounts.testing import sign_in_verified
 from masthead.newsletters.models import AuditEntry, Edition, Subscriber, Subscription
 from masthead.newsletters.tests import factories
 
@@ -13,7 +14,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def editor(client):
     user = get_user_model().objects.create_superuser("ed", "editor@example.org", "pw")
-    client.force_login(user)
+    sign_in_verified(client, user)
     return user
 
 
@@ -107,7 +108,7 @@ def test_the_editor_group_can_compose_and_send_but_not_edit_the_log(client, smtp
 
     user = get_user_model().objects.create_user("ed2", "ed2@example.org", "pw")
     user.groups.add(Group.objects.get(name="Editor"))
-    client.force_login(user)
+    sign_in_verified(client, user)
     weekly = factories.newsletter()
     edition = factories.edition(newsletter=weekly)
     assert client.get("/admin/snippets/newsletters/edition/").status_code == 200

@@ -18,6 +18,7 @@ from wagtail.test.utils.form_data import (
     streamfield,
 )
 
+from masthead.accounts.testing import sign_in_verified
 from masthead.core.models import PeriodicJob
 from masthead.publishing.models import ArticlePage
 from masthead.publishing.tests import factories
@@ -68,7 +69,7 @@ def test_contributor_submits_editor_approves_and_the_schedule_fires(client):
     contributor, editor = _user("cora", "Contributor"), _user("eddie", "Editor")
 
     # A contributor writes an article in the admin and submits it for review.
-    client.force_login(contributor)
+    sign_in_verified(client, contributor)
     add_url = f"/admin/pages/add/publishing/articlepage/{world.pk}/"
     form = client.get(add_url)
     assert form.status_code == 200
@@ -107,7 +108,7 @@ def test_contributor_submits_editor_approves_and_the_schedule_fires(client):
     assert task_state.status == "in_progress"
 
     # An editor approves; the article is scheduled, not yet live.
-    client.force_login(editor)
+    sign_in_verified(client, editor)
     response = client.post(approve_url, {})
     assert response.status_code in (200, 302)
     story.refresh_from_db()

@@ -14,6 +14,8 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
+from masthead.accounts.testing import sign_in_verified
+from masthead.audit.models import SecurityAction, SecurityEvent
 from masthead.payments.offline.models import OfflinePaymentSettings
 from masthead.supporters import selectors
 from masthead.supporters.models import BlockedAttempts, Contribution, RecurringSupport
@@ -86,7 +88,7 @@ def test_revenue_selectors(money):
 
 
 def test_editor_sees_charts_tables_and_counts(client, editor, money):
-    client.force_login(editor)
+    sign_in_verified(client, editor)
     response = client.get(reverse("supporters_admin:revenue"))
     assert response.status_code == 200
     html = response.content.decode()
@@ -101,7 +103,7 @@ def test_editor_sees_charts_tables_and_counts(client, editor, money):
 
 
 def test_csv_exports(client, editor, money):
-    client.force_login(editor)
+    sign_in_verified(client, editor)
     response = client.get(reverse("supporters_admin:revenue-csv"))
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
@@ -110,14 +112,28 @@ def test_csv_exports(client, editor, money):
     assert usd["one_off"] == "20.00" and usd["one_off_count"] == "2"
     assert len([r for r in rows if r["currency"] == "USD"]) == 12
 
+    # Contributions one by one, as a file: administrators only, and traced.
+    assert b"contributions.csv" not in client.get(reverse("supporters_admin:revenue")).content
+    assert client.get(reverse("supporters_admin:contributions-csv")).status_code == 403
+    assert not SecurityEvent.objects.filter(action=SecurityAction.EXPORT).exists()
+    editor.groups.add(Group.objects.get(name="Administrator"))
+    editor = type(editor).objects.get(pk=editor.pk)  # permissions are cached per instance
+    assert b"contributions.csv" in client.get(reverse("supporters_admin:revenue")).content
     response = client.get(reverse("supporters_admin:contributions-csv"))
     text = response.content.decode()
     assert "@example.org" not in text  # no email addresses leave in an export
     assert text.count("\n") == Contribution.objects.count() + 1
+    event = SecurityEvent.objects.get(action=SecurityAction.EXPORT)
+    assert event.user_id == editor.pk
+    assert event.detail == {
+        "what": "contributions",
+        "rows": Contribution.objects.count(),
+        "test_mode": True,
+    }
 
 
 def test_contributors_do_not_see_revenue(client, contributor):
-    client.force_login(contributor)
+    sign_in_verified(client, contributor)
     assert client.get(reverse("supporters_admin:revenue")).status_code in (302, 403)
     assert client.get(reverse("supporters_admin:revenue-csv")).status_code in (302, 403)
     assert "Reader revenue" not in client.get("/admin/").content.decode()
@@ -153,7 +169,7 @@ def test_offline_gift_from_promise_to_receipt(client, editor, test_mode, mailout
     assert contribution.provider_reference == reference
     assert mailoutbox == []
 
-    client.force_login(editor)
+    sign_in_verified(client, editor)
     pending = client.get(reverse("supporters_admin:pending")).content.decode()
     assert reference in pending and "transfer@example.org" in pending and "€50" in pending
     decide = reverse("supporters_admin:pending-decide", args=[contribution.pk])
@@ -173,7 +189,7 @@ def test_offline_gift_not_received(client, editor, test_mode):
     Contribution.objects.filter(pk=contribution.pk).update(
         status="pending", provider_reference="MH-AAAA2222"
     )
-    client.force_login(editor)
+    sign_in_verified(client, editor)
     client.post(
         reverse("supporters_admin:pending-decide", args=[contribution.pk]),
         {"decision": "not_received"},
@@ -186,7 +202,7 @@ def test_admin_revenue_page_needs_csrf_for_decisions(editor, test_mode):
     from django.test import Client
 
     client = Client(enforce_csrf_checks=True)
-    client.force_login(editor)
+    sign_in_verified(client, editor)
     contribution = factories.contribution(provider="crypto")
     Contribution.objects.filter(pk=contribution.pk).update(
         status="pending", provider_reference="MH-BBBB3333"

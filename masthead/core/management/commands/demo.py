@@ -10,7 +10,12 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from masthead.core.demo.loader import demo_password, demo_publication_load, demo_users_ensure
+from masthead.core.demo.loader import (
+    demo_password,
+    demo_publication_load,
+    demo_second_factors_ensure,
+    demo_users_ensure,
+)
 
 
 class Command(BaseCommand):
@@ -30,6 +35,7 @@ class Command(BaseCommand):
             "Demo publication created." if created else "Reusing the existing demo publication."
         )
         users = demo_users_ensure()
+        second_factors = demo_second_factors_ensure()
         url = f"http://127.0.0.1:{port}"
         self.stdout.write(
             self.style.SUCCESS(
@@ -39,9 +45,23 @@ class Command(BaseCommand):
                 f"  (kept in {settings.DATA_DIR / 'demo-password'})\n"
             )
         )
+        self._print_second_factors(second_factors)
         if no_serve:
             return
         self._serve(port, workers)
+
+    def _print_second_factors(self, second_factors) -> None:
+        self.stdout.write(
+            "Then a second factor: add the key below to an authenticator app (or scan the\n"
+            "set-up link), and enter the six digits it shows; or use a recovery code once.\n"
+        )
+        for f in second_factors:
+            self.stdout.write(
+                f"  {f.username}: key {f.totp_secret} (code now: {f.current_code})\n"
+                f"    {f.otpauth_uri}\n"
+                f"    recovery codes: {' '.join(f.recovery_codes)}"
+            )
+        self.stdout.write(f"  (kept in {settings.DATA_DIR / 'demo-second-factors.json'})\n")
 
     def _serve(self, port: int, workers: int) -> None:
         env = {
