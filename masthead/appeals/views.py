@@ -27,14 +27,22 @@ from django.views.decorators.http import require_safe
 
 from masthead.appeals import preview, publication, selectors, services
 from masthead.appeals.models import Appeal, AppealVariant
-from masthead.core import throttle
 from masthead.core.models import PublicationSettings
+from masthead.core.public_forms import PublicForm, Rate, Refusal, public_post_check
 
 logger = logging.getLogger(__name__)
 
 APPEAL_ID = re.compile(r"^[1-9][0-9]{0,8}$")
 VARIANT_KEY = re.compile(r"^[a-z0-9]{1,8}$")
 MAX_EVENT_BODY = 1024  # bytes: three short fields, even as multipart/form-data
+
+# Counters are sent by the appeals script of a page served from one of our origins; from a
+# copy opened from disk the script finds no appeals. Refusing ``Origin: null`` keeps other
+# sites' sandboxed frames from inflating them.
+COUNT_FORM = PublicForm(
+    name="appeal-count",
+    rate=lambda: Rate(settings.APPEALS_COUNT_LIMIT, settings.APPEALS_COUNT_WINDOW),
+)
 
 
 @require_safe
@@ -62,22 +70,7 @@ def _single(values: list[str]) -> str:
     return values[0] if len(values) == 1 else ""
 
 
-def _same_site(request: HttpRequest) -> bool:
-    """Browsers send Origin with every POST. A page of ours sends one of the site's public
-    origins (main site, mirrors, onion: ``MASTHEAD_PUBLIC_ORIGINS``) or the host this app
-    answers on. No Origin at all: not a browser; allowed, and rate-limited like the rest."""
-    origin = request.headers.get("Origin")
-    if origin is None:
-        return True
-    allowed = {
-        settings.BASE_URL,
-        *getattr(settings, "PUBLIC_ORIGINS", ()),
-        f"{request.scheme}://{request.get_host()}",
-    }
-    return origin.lower() in allowed
-
-
-@csrf_exempt  # no session acts here: checked by Origin and rate-limited instead (DESIGN.md)
+@csrf_exempt  # no session acts here: core.public_forms checks origin and rate (DESIGN.md)
 def count(request: HttpRequest) -> HttpResponse:
     """``POST /appeals/count`` with ``e`` (view, click, snooze, dismiss), ``a`` (appeal id) and
     ``v`` (variant key), form-encoded as ``navigator.sendBeacon`` sends them. 204 when counted."""
@@ -88,7 +81,8 @@ def count(request: HttpRequest) -> HttpResponse:
             return _plain(413, "An event is three short fields.")
     except ValueError:
         return _plain(400, "Malformed Content-Length.")
-    if not _same_site(request):
+    refusal = public_post_check(request=request, form=COUNT_FORM)
+    if refusal == Refusal.ORIGIN:
         return _plain(403, "Events are accepted from this site's own pages only.")
     content_type = request.content_type or ""
     if content_type not in ("application/x-www-form-urlencoded", "multipart/form-data"):
@@ -101,12 +95,7 @@ def count(request: HttpRequest) -> HttpResponse:
         return _plain(400, f"e must be one of {', '.join(sorted(services.EVENT_FIELDS))}.")
     if not APPEAL_ID.match(appeal_id) or not VARIANT_KEY.match(variant_key):
         return _plain(400, "a must be an appeal id and v a variant key.")
-    if not throttle.client_allowed(
-        request=request,
-        scope="appeal-count",
-        limit=settings.APPEALS_COUNT_LIMIT,
-        window=settings.APPEALS_COUNT_WINDOW,
-    ):
+    if refusal == Refusal.RATE:
         response = _plain(429, "Too many events from this client; try again later.")
         response.headers["Retry-After"] = str(settings.APPEALS_COUNT_WINDOW)
         return response

@@ -7,8 +7,10 @@ files, an in-process cache, no server needed.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
+import time
 import zoneinfo
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -165,6 +167,27 @@ def env_redis(name: str) -> str:
     return raw
 
 
+def env_networks(name: str, default: list[str]) -> list[str]:
+    """Comma-separated networks in CIDR notation (``10.0.0.0/8, 2001:db8::/32``); a bare address
+    is one host. Host bits set (``10.0.0.1/8``) are refused: they usually mean a typo."""
+    raw = env_str(name)
+    if not raw:
+        return list(default)
+    networks = []
+    for item in raw.split(","):
+        item = item.strip()
+        if not item:
+            continue
+        try:
+            network = ipaddress.ip_network(item, strict=True)
+        except ValueError as error:
+            raise ConfigError(
+                name, f"expected networks like 10.0.0.0/8 or 2001:db8::/32, got {item!r} ({error})"
+            ) from None
+        networks.append(str(network))
+    return list(dict.fromkeys(networks))
+
+
 def secret_key(name: str, data_dir: Path) -> str:
     """The key from the environment, or one generated once and kept in the data directory."""
     raw = env_str(name)
@@ -176,14 +199,33 @@ def secret_key(name: str, data_dir: Path) -> str:
     if not path.exists():
         data_dir.mkdir(parents=True, exist_ok=True)
         key = secrets.token_urlsafe(50)
-        # Exclusive create: two processes starting at once must end up with one key.
+        # Exclusive create (two processes starting at once must end up with one key), with
+        # owner-only permissions from the start: the key is never readable by others, not even
+        # between creating the file and writing it.
         try:
-            with open(path, "x", encoding="ascii") as fh:
-                fh.write(key)
-            path.chmod(0o600)
+            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
         except FileExistsError:
             pass
-    return path.read_text(encoding="ascii").strip()
+        else:
+            with os.fdopen(fd, "w", encoding="ascii") as fh:
+                fh.write(key)
+    # Another process may have created the file and not yet written to it.
+    for _attempt in range(50):
+        key = path.read_text(encoding="ascii").strip()
+        if key:
+            return key
+        time.sleep(0.05)
+    raise ConfigError(name, f"is unset and the generated key in {path} is empty")
+
+
+def secret_key_fallbacks(name: str) -> list[str]:
+    """Earlier keys, comma-separated, newest first: links signed with them (a newsletter's
+    unsubscribe link, say) keep working after ``SECRET_KEY`` is rotated."""
+    keys = env_list(name, [])
+    for position, key in enumerate(keys, start=1):
+        if len(key) < 32:
+            raise ConfigError(name, f"key {position} is shorter than 32 characters")
+    return keys
 
 
 def env_url(name: str, default: str) -> str:

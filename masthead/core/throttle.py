@@ -1,15 +1,17 @@
-"""Per-client rate limits that never store a client's address: one mechanism for every
-public endpoint that takes posts (newsletter signup, contributions and payments, appeal
-counters).
+"""Who the client is (``trusted_client_network``) and rate limits that never store it: one
+mechanism for every public form (``core.public_forms``) and the admin sign-in.
 
-The cache key is a keyed hash (BLAKE2b with a key derived from ``SECRET_KEY``) of the scope,
-the client's network and the current window, and it expires with the window. Neither the
-address nor anything that could be reversed into it is stored anywhere, and because the
-window is part of the hash, keys from different windows cannot be linked to one client.
+The counts live in the cache every process shares (files, or Redis when ``REDIS_URL`` is
+set). A key is a keyed hash (BLAKE2b with a key derived from ``SECRET_KEY``) of the scope,
+the subject (a client's network, an email address) and the current window, and it expires
+with the window. Neither the address nor anything that could be reversed into it is stored
+anywhere, and because the window is part of the hash, keys from different windows cannot be
+linked to one client.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import ipaddress
 import logging
@@ -28,31 +30,79 @@ def _hash_key() -> bytes:
     ).digest()
 
 
-def client_network(request: HttpRequest) -> str:
-    """The client's IPv4 address or IPv6 /64 (one household or phone holds a whole /64).
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 
-    Behind a proxy that we trust (``MASTHEAD_BEHIND_PROXY``) the address is the last one the
-    proxy appended to ``X-Forwarded-For``; anything before it came from the client itself.
-    """
-    raw = request.META.get("REMOTE_ADDR", "")
-    if settings.SECURE_PROXY_SSL_HEADER:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded.strip():
-            raw = forwarded.split(",")[-1].strip()
+
+@functools.lru_cache(maxsize=8)
+def _networks(cidrs: tuple[str, ...]) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    return tuple(ipaddress.ip_network(cidr) for cidr in cidrs)
+
+
+def _parse_address(raw: str) -> Address | None:
+    """An address as a proxy writes it: ``192.0.2.1``, ``192.0.2.1:4711``, ``[2001:db8::1]:443``
+    or ``2001:db8::1``. None for anything else (``unknown``, garbage)."""
+    raw = raw.strip()
+    if raw.startswith("["):
+        raw = raw[1:].partition("]")[0]
+    elif raw.count(":") == 1:
+        raw = raw.partition(":")[0]
     try:
         address = ipaddress.ip_address(raw)
     except ValueError:
-        return raw[:64]
+        return None
+    if address.version == 6 and address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    return address
+
+
+def _trusted(address: Address | None, networks) -> bool:
+    # No address at all is a Unix socket: only something on this host can reach it, as trusted
+    # as loopback (nginx proxying to gunicorn's socket).
+    if address is None:
+        address = ipaddress.ip_address("127.0.0.1")
+    return any(address in network for network in networks)
+
+
+def _network_of(address: Address) -> str:
     if address.version == 6:
-        if address.ipv4_mapped is not None:
-            return str(address.ipv4_mapped)
         return str(ipaddress.ip_network(f"{address}/64", strict=False))
     return str(address)
 
 
-def client_key(request: HttpRequest, *, scope: str, window: int) -> str:
-    """The cache key counting this client's requests of ``scope`` in the current window."""
-    return _key(scope, window, client_network(request))
+def trusted_client_network(request: HttpRequest) -> str | None:
+    """The client's IPv4 address or IPv6 /64, or None when no real client address is known.
+
+    The connecting peer is the client unless it is one of ``MASTHEAD_TRUSTED_PROXIES``: then
+    ``X-Forwarded-For`` is walked from the right, skipping trusted hops, and the first hop that
+    is not trusted is the client (anything left of it was written by the client itself, and is
+    ignored). ``X-Forwarded-For`` from a peer that is not trusted is ignored entirely.
+
+    None when the address found is loopback or unspecified (the Tor daemon reaches an onion
+    service from loopback; a local proxy that is not configured as trusted), or when a trusted
+    proxy reported something that is not an address. Callers treat None as "no address":
+    one shared budget, never the address of a proxy standing in for many readers.
+    """
+    remote = request.META.get("REMOTE_ADDR", "") or ""
+    peer = _parse_address(remote) if remote.strip() else None
+    if remote.strip() and peer is None:
+        return None  # the server gave something that is not an address
+    networks = _networks(tuple(settings.TRUSTED_PROXIES))
+    client = peer
+    if networks and _trusted(peer, networks):
+        # A trusted address is never the client: a proxy stands in for many readers. If every
+        # hop is trusted (the Tor daemon on loopback, a health check) no client is known.
+        client = None
+        hops = [hop for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        for hop in reversed([hop for hop in hops if hop.strip()]):
+            address = _parse_address(hop)
+            if address is None:
+                return None  # a trusted proxy wrote something that is not an address
+            if not _trusted(address, networks):
+                client = address
+                break
+    if client is None or client.is_loopback or client.is_unspecified:
+        return None
+    return _network_of(client)
 
 
 def _key(scope: str, window: int, subject: str) -> str:
@@ -77,12 +127,20 @@ def _allowed(key: str, *, limit: int, window: int) -> bool:
     return count <= limit
 
 
-def client_allowed(*, request: HttpRequest, scope: str, limit: int, window: int) -> bool:
-    """Count one request for this client; False once it made more than ``limit`` in the
-    current window of ``window`` seconds. A cache that fails lets the request through."""
-    return _allowed(client_key(request, scope=scope, window=window), limit=limit, window=window)
-
-
 def subject_allowed(*, subject: str, scope: str, limit: int, window: int) -> bool:
-    """The same count for something other than the client (e.g. a hashed email address)."""
+    """Count one request of ``scope`` for ``subject`` (a client's network, an email address,
+    one checkout); False once it made more than ``limit`` in the current window of ``window``
+    seconds. A cache that fails lets the request through."""
     return _allowed(_key(scope, window, subject), limit=limit, window=window)
+
+
+def subject_over_limit(*, subject: str, scope: str, limit: int, window: int) -> bool:
+    """Whether ``subject_allowed`` has already counted ``limit`` events in the current window,
+    without counting one more (sign-in: look before trying the password, count only failures).
+    A cache that fails answers False, as ``subject_allowed`` lets the request through."""
+    try:
+        count = cache.get(_key(scope, window, subject), 0)
+    except Exception:  # noqa: BLE001 - a rate limit must not take the endpoint down
+        logger.warning("Rate-limit cache unavailable; request let through", exc_info=True)
+        return False
+    return int(count) >= limit

@@ -66,6 +66,12 @@ def site_changed(created=False, update_fields=None, **kwargs) -> None:
     static_output_rebuild.enqueue()
 
 
+def origins_changed(**kwargs) -> None:
+    from masthead.core.public_forms import allowed_origins_invalidate
+
+    allowed_origins_invalidate()
+
+
 def worker_started(**kwargs) -> None:
     if _enabled():
         from masthead.distribution.services.render import warm_up
@@ -113,3 +119,8 @@ def connect() -> None:
             sender=MirrorSettings,
             dispatch_uid=f"page-cache-{MirrorSettings}-{name}",
         )
+        # Public forms accept posts from the mirrors and the onion address: read them again.
+        for model in (Mirror, MirrorSettings):
+            signal.connect(
+                origins_changed, sender=model, dispatch_uid=f"public-forms-{model}-{name}"
+            )

@@ -95,8 +95,8 @@ def mirror_list_document() -> dict:
 
 
 def mirror_origins() -> list[str]:
-    """Every origin the public site is served from: main, API, mirrors and onion. Forms that
-    check the ``Origin`` header accept these (file:// copies send ``Origin: null``)."""
+    """Every origin the public site is served from: main, API, active mirrors and onion.
+    Public forms accept posts from these (registered with ``core.public_forms`` in apps.py)."""
     origins = [settings.BASE_URL, *settings.API_ORIGINS]
     for alternative in mirrors_available():
         parts = urlsplit(alternative.url)
@@ -109,6 +109,19 @@ def onion_location(*, path: str) -> str:
     """The onion copy of the page at ``path`` (``""`` when there is no onion service)."""
     origin = mirror_settings().onion_origin
     return f"{origin}{path}" if origin else ""
+
+
+def source_page_path() -> str | None:
+    """Where the live "Contact us securely" page is (``/contact-securely/``), if there is one:
+    its files get its own headers from the web server."""
+    from masthead.publishing.models import SecureContactPage
+    from masthead.publishing.selectors import public_only
+
+    root = site_root_path()
+    page = public_only(SecureContactPage.objects.live()).first()
+    if page is None or root is None:
+        return None
+    return _public_path(page.url_path, root)
 
 
 def reader_contact_email() -> str:
@@ -284,7 +297,12 @@ def page_records(*, page_ids: Iterable[int] | None = None) -> list[PageRecord]:
     parents = dict(
         Page.objects.filter(path__in=set(parent_paths.values())).values_list("path", "pk")
     )
-    kinds = {"articlepage": "article", "sectionpage": "section", "infopage": "info"}
+    kinds = {
+        "articlepage": "article",
+        "sectionpage": "section",
+        "infopage": "info",
+        "securecontactpage": "info",  # an information page with its own headers
+    }
     records = []
     for pk, url_path, title, model, _path in rows:
         public = _public_path(url_path, root)

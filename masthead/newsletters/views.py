@@ -3,7 +3,7 @@
 Pages that are the same for everyone (the newsletter page, archives, editions, the preview)
 are cacheable like any public page. Pages reached through a personal link (confirm, manage)
 and every form answer are ``never_cache``: the full-page cache must not keep them.
-POSTs carry no CSRF token; they check ``Origin`` instead (``public_forms``). The one-click
+POSTs carry no CSRF token; they go through ``core.public_forms`` instead. The one-click
 unsubscribe endpoint is the exception: mail providers POST to it from their servers, and the
 signed token is its authority (RFC 8058).
 """
@@ -17,15 +17,30 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
-from masthead.core import throttle
+from masthead.core.public_forms import (
+    PublicForm,
+    Rate,
+    Refusal,
+    cors_headers_apply,
+    email_subject,
+    public_post_check,
+    public_subject_check,
+)
 from masthead.newsletters import selectors, tokens
 from masthead.newsletters.email import render as email_render
 from masthead.newsletters.forms import SignupForm
 from masthead.newsletters.models import Newsletter, Subscription
-from masthead.newsletters.public_forms import origin_allowed, site_origins
 from masthead.newsletters.services import subscriptions as subscription_services
 
 TOKEN_MAX_LENGTH = 200
+
+# The signup form is on every static copy, the offline one included (``Origin: null``): a
+# signup only sends a confirmation email, limited per address.
+SIGNUP_FORM = PublicForm(
+    name="newsletter-signup", rate=lambda: Rate(*settings.NEWSLETTER_SIGNUP_RATE), offline=True
+)
+# Confirm and manage pages are reached by personal links and only ever served by the app.
+LINK_FORM = PublicForm(name="newsletter-links", rate=lambda: Rate(60, 3600))
 
 
 def _wants_json(request: HttpRequest) -> bool:
@@ -39,12 +54,9 @@ def _answer(request, *, status: int, message: str, title: str, errors=None, form
         if errors:
             body["errors"] = errors
         response = JsonResponse(body, status=status)
-        # A static copy of the site (a mirror) posts here from its own origin: let its script
-        # read the answer. Only the site's own origins; no credentials are involved.
-        origin = request.headers.get("Origin", "")
-        if origin.lower().rstrip("/") in site_origins():
-            response["Access-Control-Allow-Origin"] = origin
-            response["Vary"] = "Origin"
+        # A static copy of the site (a mirror, the offline copy) posts the signup form from
+        # its own origin: let its script read the answer.
+        cors_headers_apply(request=request, response=response, form=SIGNUP_FORM)
     else:
         response = render(
             request,
@@ -69,6 +81,29 @@ def _forbidden(request):
         message="This form can only be sent from our own website. Please go back to the "
         "page and try again.",
     )
+
+
+def _too_many(request):
+    return _answer(
+        request,
+        status=429,
+        title="Too many signups",
+        message="Too many signups from your connection or for this address. Please try again "
+        "later.",
+    )
+
+
+def _link_post_refused(request) -> HttpResponse | None:
+    if refusal := public_post_check(request=request, form=LINK_FORM):
+        if refusal == Refusal.ORIGIN:
+            return _forbidden(request)
+        return _answer(
+            request,
+            status=429,
+            title="Too many attempts",
+            message="Too many attempts from your connection. Please try again later.",
+        )
+    return None
 
 
 # --- Public pages ---------------------------------------------------------------------------
@@ -143,16 +178,8 @@ def preview(request: HttpRequest) -> HttpResponse:
 def signup(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return redirect("/newsletter/")
-    if not origin_allowed(request):
-        return _forbidden(request)
-    limit, window = settings.NEWSLETTER_SIGNUP_RATE
-    if not throttle.client_allowed(request=request, scope="signup", limit=limit, window=window):
-        return _answer(
-            request,
-            status=429,
-            title="Too many signups",
-            message="Too many signups from your connection. Please try again in a few minutes.",
-        )
+    if refusal := public_post_check(request=request, form=SIGNUP_FORM):
+        return _forbidden(request) if refusal == Refusal.ORIGIN else _too_many(request)
     form = SignupForm(request.POST, newsletters=selectors.newsletters_public())
     if not form.is_valid():
         return _answer(
@@ -164,6 +191,12 @@ def signup(request: HttpRequest) -> HttpResponse:
             form=form,
         )
     email = form.cleaned_data["email"]
+    if not public_subject_check(
+        form=SIGNUP_FORM,
+        subject=email_subject(email),
+        rate=Rate(settings.PUBLIC_FORMS_POSTS_PER_EMAIL, 3600),
+    ):
+        return _too_many(request)
     if not form.cleaned_data.get("website"):
         subscription_services.subscriber_signup(
             email=email, newsletters=form.chosen(), source_page=form.cleaned_data["source"]
@@ -216,8 +249,8 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
     if len(token) > TOKEN_MAX_LENGTH:
         return _token_error(request, tokens.TokenInvalid())
     if request.method == "POST":
-        if not origin_allowed(request):
-            return _forbidden(request)
+        if refused := _link_post_refused(request):
+            return refused
         try:
             result = subscription_services.subscriber_confirm(token=token)
         except (
@@ -348,8 +381,8 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
     subscriber, _newsletter = found
     if request.method == "GET":
         return _manage_page(request, token, subscriber)
-    if not origin_allowed(request):
-        return _forbidden(request)
+    if refused := _link_post_refused(request):
+        return refused
     action = request.POST.get("action")
     newsletter = Newsletter.objects.filter(slug=request.POST.get("list", "")[:60]).first()
     allowed = {n.pk for n, _ in selectors.subscriber_lists(subscriber=subscriber)}

@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 from functools import wraps
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from masthead.core.public_forms import Rate, email_subject, public_subject_check
 from masthead.payments import registry
 from masthead.payments.base import ProviderUnavailableError
 from masthead.supporters import protection, selectors, services
@@ -27,7 +27,7 @@ from masthead.supporters.amounts import format_amount, format_input
 from masthead.supporters.cookies import recurring_until, supporter_cookie_set
 from masthead.supporters.forms import RecurringChangeForm, SignInForm
 from masthead.supporters.models import Contribution, RecurringSupport, Supporter
-from masthead.supporters.views import problem, public_post_refused
+from masthead.supporters.views import SIGNIN_FORM, problem, public_post_refused
 
 logger = logging.getLogger(__name__)
 
@@ -63,22 +63,21 @@ def supporter_required(view):
 def signin(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return render(request, "supporters/manage/signin.html", {"form": SignInForm()})
-    if refused := public_post_refused(
-        request, scope="signin", limit=settings.SUPPORT_FORM_POSTS_PER_HOUR
-    ):
+    if refused := public_post_refused(request, form=SIGNIN_FORM):
         return refused
     form = SignInForm(request.POST)
     if not form.is_valid():
         return render(request, "supporters/manage/signin.html", {"form": form}, status=400)
     email = form.cleaned_data["email"]
     # Per address too, so nobody can fill someone's inbox with links. The answer is the same.
-    if protection.allow(
-        request,
-        scope="signin-address",
-        limit=SIGNIN_PER_ADDRESS_PER_HOUR,
-        extra=protection.email_key(email),
+    if public_subject_check(
+        form=SIGNIN_FORM,
+        subject=email_subject(email),
+        rate=Rate(SIGNIN_PER_ADDRESS_PER_HOUR, 3600),
     ):
         services.signin_request(email=email)
+    else:
+        protection.blocked_attempt_record(scope="signin-address")
     return render(request, "supporters/manage/signin_sent.html", {"email": email})
 
 

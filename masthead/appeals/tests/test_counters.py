@@ -160,9 +160,10 @@ def test_a_whole_ipv6_64_counts_as_one_client(rf):
     one = rf.get("/", REMOTE_ADDR="2001:db8:1:2:aaaa::1")
     two = rf.get("/", REMOTE_ADDR="2001:db8:1:2:bbbb::2")
     other = rf.get("/", REMOTE_ADDR="2001:db8:1:3::1")
-    assert throttle.client_network(one) == throttle.client_network(two)
-    assert throttle.client_network(one) != throttle.client_network(other)
-    assert throttle.client_network(rf.get("/", REMOTE_ADDR="::ffff:192.0.2.1")) == "192.0.2.1"
+    network = throttle.trusted_client_network
+    assert network(one) == network(two) == "2001:db8:1:2::/64"
+    assert network(one) != network(other)
+    assert network(rf.get("/", REMOTE_ADDR="::ffff:192.0.2.1")) == "192.0.2.1"
 
 
 def test_a_database_that_cannot_write_gets_503_not_500(client, monkeypatch):

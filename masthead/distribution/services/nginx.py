@@ -7,6 +7,7 @@ API origins, and the search page may run Pagefind's WebAssembly.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import pwd
 from pathlib import Path
@@ -15,8 +16,10 @@ from django.conf import settings
 from django.template import Context, Engine
 from django.utils.csp import CSP, build_policy
 
+from masthead.distribution import selectors
 from masthead.distribution.selectors import APP_PREFIXES, mirror_settings
 from masthead.distribution.services import policy
+from masthead.publishing.models import KEY_FILE_DISPOSITION, KEY_FILE_TYPE
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "distribution" / "nginx"
 MIME_TYPES = "/etc/nginx/mime.types"
@@ -48,6 +51,15 @@ def security_headers(*, search: bool = False) -> list[tuple[str, str]]:
     return [(name, value) for name, value in headers if value]
 
 
+def source_page_headers() -> list[tuple[str, str]]:
+    """The "Contact us securely" page's headers, as the app sends them (``core.security``)."""
+    from masthead.core.security import SOURCE_PAGE_CSP, SOURCE_PAGE_HEADERS
+
+    own = {"Content-Security-Policy": build_policy(SOURCE_PAGE_CSP), **SOURCE_PAGE_HEADERS}
+    shared = [(name, value) for name, value in security_headers() if name not in own]
+    return [*shared, *own.items()]
+
+
 def nginx_config(
     *,
     root: Path,
@@ -57,12 +69,24 @@ def nginx_config(
     portable_root: Path | None = None,
     portable_prefix: str = "/offline/",
     onion_origin: str | None = None,
+    source_page_path: str | None = None,
+    real_ip_from: list[str] | None = None,
 ) -> str:
-    """The ``server { … }`` block serving ``root``."""
+    """The ``server { … }`` block serving ``root``. ``onion_origin`` and ``source_page_path``
+    (the "Contact us securely" page) default to what is set in the admin; ``""`` for none.
+    ``real_ip_from``: the networks of a CDN or load balancer in front of nginx, whose
+    ``X-Forwarded-For`` nginx believes (default: ``MASTHEAD_TRUSTED_PROXIES`` but loopback)."""
     from urllib.parse import urlsplit
 
     if onion_origin is None:
         onion_origin = mirror_settings().onion_origin
+    if source_page_path is None:
+        source_page_path = selectors.source_page_path() or ""
+    if source_page_path and not (
+        source_page_path.startswith("/") and source_page_path.endswith("/")
+    ):
+        raise ValueError("the source page's path must start and end with a slash")
+    real_ip_networks = _real_ip_networks(real_ip_from)
     page_headers = []
     if onion_origin:
         page_headers.append(("Onion-Location", f"{onion_origin}$request_uri"))
@@ -87,7 +111,12 @@ def nginx_config(
         "headers": _header_lines(security_headers()),
         "search_headers": _header_lines(security_headers(search=True)),
         "page_headers": _header_lines(page_headers),
+        "source_page_path": source_page_path,
+        "source_page_headers": _header_lines(source_page_headers()),
+        "source_key_type": KEY_FILE_TYPE,
+        "source_key_disposition": KEY_FILE_DISPOSITION,
         "proxy": proxy,
+        "real_ip_from": real_ip_networks,
         "portable_root": str(Path(portable_root).resolve()) if portable_root else "",
         "portable_prefix": portable_prefix,
         "cache": {
@@ -98,6 +127,30 @@ def nginx_config(
         },
     }
     return _render("server.conf", context)
+
+
+def _real_ip_networks(given: list[str] | None) -> list[str]:
+    """The CDN's networks for ``set_real_ip_from``. Never loopback: the onion service's Tor
+    daemon connects from there and passes on whatever headers the reader sent."""
+    if given is None:
+        candidates = [
+            n for n in settings.TRUSTED_PROXIES if not ipaddress.ip_network(n).is_loopback
+        ]
+    else:
+        candidates = [n.strip() for item in given for n in item.split(",") if n.strip()]
+    networks = []
+    for candidate in candidates:
+        try:
+            network = ipaddress.ip_network(candidate, strict=True)
+        except ValueError as exc:
+            raise ValueError(f"--real-ip-from: {candidate!r} is not a network ({exc})") from None
+        if network.is_loopback or network.is_unspecified or network.prefixlen == 0:
+            raise ValueError(
+                f"--real-ip-from: {candidate} would let anyone (or the onion service's readers) "
+                "choose their own address; list only the CDN's networks"
+            )
+        networks.append(str(network))
+    return list(dict.fromkeys(networks))
 
 
 def nginx_standalone_config(

@@ -4,13 +4,26 @@ same template on the built site.)"""
 
 from __future__ import annotations
 
+import contextlib
+import http.server
+import ipaddress
 import os
+import socket
 import subprocess
 import sys
+import threading
+import urllib.request
 
 import pytest
 
-from masthead.distribution.tests.conftest import NGINX, ONION, SOURCE_ROOT
+from masthead.distribution.tests.conftest import (
+    NGINX,
+    ONION,
+    SOURCE_ROOT,
+    free_port,
+    stop,
+    wait_for,
+)
 
 SHIPPED = SOURCE_ROOT / "deploy" / "nginx" / "masthead.conf"
 # The values deploy/nginx/masthead.conf was written with.
@@ -25,6 +38,8 @@ EXAMPLE = [
     "http://127.0.0.1:8000",
     "--onion",
     f"http://{ONION}",
+    "--source-page",
+    "/contact-securely/",
 ]
 
 
@@ -70,3 +85,146 @@ def test_nginx_accepts_the_shipped_configuration(tmp_path):
     assert f'add_header Onion-Location "http://{ONION}$request_uri" always;' in shipped
     assert 'add_header Cache-Control "public, max-age=31536000, immutable" always;' in shipped
     assert 'add_header Cache-Control "public, max-age=60" always;' in shipped
+
+
+# --- The reader's address reaches the app --------------------------------------------------
+
+
+class _Echo(http.server.BaseHTTPRequestHandler):
+    """The app's place: answers with the X-Forwarded-For nginx sent."""
+
+    def do_POST(self):  # noqa: N802 - the handler's API
+        body = (self.headers.get("X-Forwarded-For") or "").encode()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def _local_address() -> str:
+    """This machine's address on its network (not loopback): where a CDN's requests come from
+    in this test. A UDP "connection" sends nothing; it only picks the outgoing address."""
+    candidates = []
+    with contextlib.suppress(OSError), socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        probe.connect(("198.51.100.1", 9))
+        candidates.append(probe.getsockname()[0])
+    with contextlib.suppress(OSError):
+        candidates += socket.gethostbyname_ex(socket.gethostname())[2]
+    for address in candidates:
+        if not ipaddress.ip_address(address).is_loopback:
+            return address
+    pytest.fail("this test needs a network address besides loopback", pytrace=False)
+
+
+@contextlib.contextmanager
+def _nginx_in_front_of_echo(tmp_path, *args: str, listen_host: str):
+    if not os.access(NGINX, os.X_OK):
+        pytest.fail(f"nginx is needed at {NGINX} (apt-get install nginx)", pytrace=False)
+    echo = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Echo)
+    threading.Thread(target=echo.serve_forever, daemon=True).start()
+    port = free_port()
+    (tmp_path / "site").mkdir()
+    config = nginx_config(
+        tmp_path,
+        "--root",
+        str(tmp_path / "site"),
+        "--listen",
+        f"{listen_host}:{port}",
+        "--app",
+        f"http://127.0.0.1:{echo.server_address[1]}",
+        "--onion",
+        "",
+        "--source-page",
+        "",
+        "--standalone",
+        str(tmp_path),
+        *args,
+    )
+    (tmp_path / "nginx.conf").write_text(config)
+    log = tmp_path / "error.log"
+    log.touch()
+    process = subprocess.Popen(
+        [NGINX, "-c", str(tmp_path / "nginx.conf"), "-p", str(tmp_path)],
+        stdout=subprocess.DEVNULL,
+        stderr=log.open("ab"),
+        stdin=subprocess.DEVNULL,
+    )
+    origin = f"http://{listen_host}:{port}"
+    try:
+        wait_for(origin + "/api/x", process, log)
+        yield origin, config
+    finally:
+        stop(process)
+        echo.shutdown()
+        echo.server_close()
+
+
+def _forwarded(origin: str, claimed: str) -> str:
+    """What the app is told about a post that arrives with ``X-Forwarded-For: claimed``."""
+    request = urllib.request.Request(
+        origin + "/newsletter/signup/", data=b"x=1", headers={"X-Forwarded-For": claimed}
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return response.read().decode()
+
+
+def _client_seen_by_the_app(forwarded: str) -> str | None:
+    """The app behind nginx (``MASTHEAD_BEHIND_PROXY``: loopback trusted)."""
+    from django.test import RequestFactory, override_settings
+
+    from masthead.core.throttle import trusted_client_network
+
+    request = RequestFactory().post("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
+    with override_settings(TRUSTED_PROXIES=["127.0.0.0/8", "::1/128"]):
+        return trusted_client_network(request)
+
+
+def test_nginx_alone_tells_the_app_the_reader_and_not_what_the_reader_claims(tmp_path):
+    local = _local_address()
+    with _nginx_in_front_of_echo(tmp_path, listen_host=local) as (origin, config):
+        assert "set_real_ip_from" not in config
+        forwarded = _forwarded(origin, "203.0.113.9")
+    # Replaced, not appended to: the reader's own claim never reaches the app.
+    assert forwarded == local
+    assert _client_seen_by_the_app(forwarded) == local
+
+
+def test_behind_a_cdn_nginx_passes_on_the_reader_the_cdn_reports(tmp_path):
+    cdn = _local_address()  # requests come from here, as from the CDN's edge
+    with _nginx_in_front_of_echo(tmp_path, "--real-ip-from", f"{cdn}/32", listen_host=cdn) as (
+        origin,
+        config,
+    ):
+        assert f"set_real_ip_from {cdn}/32;" in config
+        assert "real_ip_header X-Forwarded-For;" in config
+        # The CDN appends the reader (203.0.113.9) to what the reader claimed (1.1.1.1).
+        forwarded = _forwarded(origin, "1.1.1.1, 203.0.113.9")
+    assert forwarded == "203.0.113.9"
+    assert _client_seen_by_the_app(forwarded) == "203.0.113.9"
+
+
+def test_onion_readers_cannot_choose_their_address(tmp_path):
+    """The Tor daemon connects from loopback: nginx must never believe it, nor the app see an
+    address for it."""
+    with _nginx_in_front_of_echo(tmp_path, listen_host="127.0.0.1") as (origin, _config):
+        forwarded = _forwarded(origin, "203.0.113.9")
+    assert forwarded == "127.0.0.1"
+    assert _client_seen_by_the_app(forwarded) is None
+    env = {
+        "PATH": os.environ["PATH"],
+        "MASTHEAD_DATA_DIR": str(tmp_path),
+        "MASTHEAD_BASE_URL": "https://news.example.org",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "masthead.core.cli", "nginx-config", *EXAMPLE]
+        + ["--real-ip-from", "127.0.0.1/32"],
+        env=env,
+        cwd=SOURCE_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode != 0 and "--real-ip-from" in done.stderr

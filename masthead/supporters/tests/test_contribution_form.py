@@ -256,13 +256,24 @@ def test_offline_methods_take_one_off_gifts_only(client, test_mode):
 
 
 def test_posts_from_other_sites_are_refused(client, test_mode):
-    for headers in ({}, {"HTTP_ORIGIN": "https://evil.example"}, {"HTTP_ORIGIN": "null"}):
+    for headers in ({}, {"HTTP_ORIGIN": "https://evil.example"}):
         response = client.post(CONTRIBUTE, VALID, **headers)
         assert response.status_code == 403
     # An old browser that sends only a Referer from our own site is fine.
     response = client.post(CONTRIBUTE, VALID, HTTP_REFERER="https://news.example.org/support/")
     assert response.status_code == 303
     assert Contribution.objects.count() == 1
+
+
+def test_the_offline_copy_may_start_a_contribution_but_not_pay_from_disk(client, test_mode):
+    """A page opened from disk sends ``Origin: null``: it may start a contribution, which is
+    then paid on the app's own page; the payment step itself refuses ``null`` (card testing
+    from other sites' sandboxed frames)."""
+    response = client.post(CONTRIBUTE, VALID, HTTP_ORIGIN="null")
+    assert response.status_code == 303
+    pay_path = response["Location"]
+    assert client.post(pay_path, {"outcome": "succeed"}, HTTP_ORIGIN="null").status_code == 403
+    assert Contribution.objects.get().status == Contribution.Status.STARTED
 
 
 def test_mirror_origins_are_accepted(client, test_mode, settings):
@@ -274,7 +285,10 @@ def test_mirror_origins_are_accepted(client, test_mode, settings):
 def test_too_many_posts_from_one_client_are_refused_and_counted(client, test_mode, settings):
     settings.SUPPORT_FORM_POSTS_PER_HOUR = 3
     statuses = [
-        post(client, {**VALID, "amount-monthly-USD": str(n)}).status_code for n in (2, 5, 10, 2, 5)
+        post(
+            client, {**VALID, "amount-monthly-USD": str(n)}, REMOTE_ADDR="198.51.100.7"
+        ).status_code
+        for n in (2, 5, 10, 2, 5)
     ]
     assert statuses == [303, 303, 303, 429, 429]
     assert BlockedAttempts.objects.get(scope="contribute").count == 2

@@ -34,6 +34,19 @@ class Command(BaseCommand):
             help="The onion origin for the Onion-Location header (default: the address set in "
             "the admin; '' for none).",
         )
+        parser.add_argument(
+            "--source-page",
+            help="The path of the 'Contact us securely' page, e.g. /contact-securely/, served "
+            "with no-store and no-referrer headers (default: the page's path; '' for none).",
+        )
+        parser.add_argument(
+            "--real-ip-from",
+            action="append",
+            metavar="CIDR",
+            help="A CDN or load balancer in front of nginx: its networks (repeat, or "
+            "comma-separated), whose X-Forwarded-For nginx believes (default: "
+            "MASTHEAD_TRUSTED_PROXIES without loopback; '' for none).",
+        )
         parser.add_argument("--portable-root", type=Path, help="Also serve the portable copy…")
         parser.add_argument("--portable-prefix", default="/offline/", help="…under this path.")
         parser.add_argument(
@@ -51,6 +64,8 @@ class Command(BaseCommand):
         server_names,
         app,
         onion,
+        source_page,
+        real_ip_from,
         portable_root,
         portable_prefix,
         standalone,
@@ -67,6 +82,8 @@ class Command(BaseCommand):
                 portable_root=portable_root,
                 portable_prefix=portable_prefix,
                 onion_origin=onion,
+                source_page_path=source_page,
+                real_ip_from=real_ip_from,
             )
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
