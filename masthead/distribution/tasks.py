@@ -7,7 +7,9 @@ import os
 import subprocess
 import sys
 from datetime import timedelta
+from urllib.parse import quote, urlsplit, urlunsplit
 
+import dj_database_url
 from django.conf import settings
 from django.db import connection
 from django.tasks import task
@@ -75,10 +77,25 @@ def static_routes_refresh() -> None:
 
 
 def database_url() -> str:
-    """This process's database as a URL, for a child process (the test database included)."""
+    """This process's database as a URL, for a child process (the test database included).
+
+    The environment's ``DATABASE_URL`` is passed on as given, so that what it carries beyond
+    host and name (``sslmode`` and other options, a quoted password) reaches the child. Only
+    when this process uses another database than it names (pytest's ``test_…``) is the name
+    replaced.
+    """
     db = connection.settings_dict
     if db["ENGINE"].endswith("sqlite3"):
         return f"sqlite:///{db['NAME']}"
+    given = os.environ.get("DATABASE_URL", "").strip()
+    if given and dj_database_url.parse(given).get("NAME") == db["NAME"]:
+        return given
+    if given:
+        return urlunsplit(urlsplit(given)._replace(path="/" + quote(db["NAME"], safe="")))
+    user = quote(db.get("USER") or "", safe="")
+    password = f":{quote(db['PASSWORD'], safe='')}" if db.get("PASSWORD") else ""
+    auth = f"{user}{password}@" if user else ""
+    return f"postgres://{auth}{db.get('HOST') or 'localhost'}:{db.get('PORT') or 5432}/{db['NAME']}"
     user = db.get("USER") or ""
     password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
     auth = f"{user}{password}@" if user else ""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -20,7 +20,10 @@ from masthead.newsletters import selectors
 from masthead.newsletters.email import render
 from masthead.newsletters.models import Edition
 from masthead.newsletters.services import editions as edition_services
-from masthead.newsletters.services import sending
+
+SEND_PERMISSION = "newsletters.send_edition"
+# Actions that mail the list, or decide when it is mailed.
+SENDING_ACTIONS = {"schedule", "unschedule", "send_now", "resend_unconfirmed"}
 
 
 def _edition_for(request: HttpRequest, pk: int) -> Edition:
@@ -38,6 +41,10 @@ def edition_send_page(request: HttpRequest, pk: int) -> HttpResponse:
     edition = _edition_for(request, pk)
     if request.method == "POST":
         action = request.POST.get("action")
+        if action in SENDING_ACTIONS and not request.user.has_perm(SEND_PERMISSION):
+            # A plain 403 rather than Wagtail's redirect: the button is hidden from these
+            # users, so this is a stale page or a forged request, and it is refused as such.
+            return HttpResponseForbidden("Sending an edition needs the “send edition” permission.")
         try:
             if action == "test":
                 to = request.user.email
@@ -58,7 +65,9 @@ def edition_send_page(request: HttpRequest, pk: int) -> HttpResponse:
                 edition_services.edition_send_now(edition=edition, actor=request.user)
                 messages.success(request, "Sending. Progress shows below.")
             elif action == "resend_unconfirmed":
-                count = sending.edition_resend_unconfirmed(edition=edition, actor=request.user)
+                count = edition_services.edition_resend_unconfirmed(
+                    edition=edition, actor=request.user
+                )
                 messages.success(request, f"Sending again to {count} recipients.")
             else:
                 messages.error(request, "Unknown action.")
@@ -83,6 +92,7 @@ def edition_send_page(request: HttpRequest, pk: int) -> HttpResponse:
             "edit_url": reverse("wagtailsnippets_newsletters_edition:edit", args=[edition.pk]),
             "history": edition.audit_entries.select_related("actor")[:20],
             "refresh": edition.status == Edition.Status.SENDING,
+            "can_send": request.user.has_perm(SEND_PERMISSION),
             "header_title": f"Send: {edition.subject}",
         },
     )

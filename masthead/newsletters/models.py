@@ -142,6 +142,8 @@ class Subscriber(index.Indexed, models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        # Seeing subscribers one by one is not taking the whole list away: its own permission.
+        permissions = [("export_subscribers", "Can export subscribers")]
 
     def __str__(self) -> str:
         return self.email
@@ -249,6 +251,8 @@ class Edition(PreviewableMixin, ClusterableModel):
 
     class Meta:
         ordering = ["-created_at"]
+        # Writing an edition is not mailing every subscriber: its own permission.
+        permissions = [("send_edition", "Can send or schedule an edition to its list")]
 
     def __str__(self) -> str:
         return self.subject
@@ -311,7 +315,9 @@ class Delivery(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     claimed_by = models.CharField(max_length=80, blank=True)
-    lease_until = models.DateTimeField(null=True, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)  # renewed by the worker's heartbeat
+    # When the message was handed over (its final dot about to be written); kept when the
+    # server's answer is recorded.
     sent_at = models.DateTimeField(null=True, blank=True)
     detail = models.CharField(max_length=300, blank=True)
 

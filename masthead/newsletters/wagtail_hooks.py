@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import django_filters
 from django.contrib import messages
+from django.http import HttpResponseForbidden
 from django.shortcuts import redirect
 from django.urls import path
+from django.utils.functional import cached_property
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column
@@ -29,6 +31,7 @@ from masthead.newsletters.models import (
     Subscription,
     Suppression,
 )
+from masthead.newsletters.services import exports
 from masthead.newsletters.services.subscriptions import ERASURE_STATEMENT, subscriber_erase
 
 
@@ -160,6 +163,28 @@ class ListsColumn(Column):
 class SubscriberIndexView(IndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().prefetch_related("subscriptions__newsletter")
+
+    @cached_property
+    def show_export_buttons(self):
+        return super().show_export_buttons and self.request.user.has_perm(
+            exports.EXPORT_SUBSCRIBERS_PERMISSION
+        )
+
+    def render_to_response(self, context, **response_kwargs):
+        # Seeing the list (page by page) is "view subscriber"; the whole list as a file is
+        # "export subscribers", and leaves a trace.
+        if self.is_export:
+            if not self.request.user.has_perm(exports.EXPORT_SUBSCRIBERS_PERMISSION):
+                # 403, not Wagtail's redirect: the button is hidden, so this is refused as a
+                # forged or stale request.
+                return HttpResponseForbidden("Exporting subscribers needs its own permission.")
+            exports.subscribers_export_record(
+                actor=self.request.user,
+                rows=context["object_list"].count(),
+                file_format=self.request.GET["export"],
+                filtered=any(v for k, v in self.request.GET.items() if k != "export"),
+            )
+        return super().render_to_response(context, **response_kwargs)
 
 
 class SubscriberDeleteView(DeleteView):

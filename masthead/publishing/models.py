@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import re
+
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
@@ -84,7 +87,11 @@ class HomePage(BuildAware, Page):
     )
 
     content_panels = Page.content_panels + [FieldPanel("intro"), PageChooserPanel("lead_article")]
-    subpage_types = ["publishing.SectionPage", "publishing.InfoPage"]
+    subpage_types = [
+        "publishing.SectionPage",
+        "publishing.InfoPage",
+        "publishing.SecureContactPage",
+    ]
     parent_page_types = ["wagtailcore.Page"]
     max_count = 1
     template = "publishing/home_page.html"
@@ -273,3 +280,150 @@ class InfoPage(BuildAware, Page):
     parent_page_types = ["publishing.HomePage"]
     subpage_types: list[str] = []
     template = "publishing/info_page.html"
+
+
+# --- Contact us securely ---------------------------------------------------------------------
+
+ONION_V3 = re.compile(r"[a-z2-7]{56}\.onion")
+SIGNAL_USERNAME = re.compile(r"[a-z_][a-z0-9_]{2,31}\.[0-9]{2,9}", re.IGNORECASE)
+ARMORED_KEY_BEGIN = "-----BEGIN PGP PUBLIC KEY BLOCK-----"
+ARMORED_KEY_END = "-----END PGP PUBLIC KEY BLOCK-----"
+KEY_FILE_TYPE = "application/pgp-keys"
+KEY_FILE_DISPOSITION = 'attachment; filename="pgp-key.asc"'
+
+
+def onion_address_validate(value: str) -> None:
+    if not ONION_V3.fullmatch(value):
+        raise ValidationError(
+            "Give the onion service's address alone: 56 letters and digits then .onion, "
+            "without http:// or a path."
+        )
+
+
+def signal_username_validate(value: str) -> None:
+    if not SIGNAL_USERNAME.fullmatch(value):
+        raise ValidationError("A Signal username looks like newsroom.01 (name, dot, digits).")
+
+
+def pgp_fingerprint_normalise(value: str) -> str:
+    return re.sub(r"\s+", "", value).upper()
+
+
+def pgp_fingerprint_validate(value: str) -> None:
+    # v4 keys: 40 hex digits; v5/v6 keys: 64. A short key id is not enough to check a key.
+    if not re.fullmatch(r"[0-9A-F]{40}|[0-9A-F]{64}", pgp_fingerprint_normalise(value)):
+        raise ValidationError(
+            "Give the key's full fingerprint (40 hexadecimal digits; spaces are fine), "
+            "as `gpg --fingerprint` prints it."
+        )
+
+
+def pgp_public_key_validate(value: str) -> None:
+    if "PRIVATE KEY" in value.upper():
+        raise ValidationError(
+            "This is a private key. Never publish it: paste the public key only "
+            "(gpg --armor --export), and consider this private key exposed."
+        )
+    text = value.strip()
+    if not (text.startswith(ARMORED_KEY_BEGIN) and text.endswith(ARMORED_KEY_END)):
+        raise ValidationError(
+            f"Paste the whole ASCII-armoured public key, from {ARMORED_KEY_BEGIN} "
+            f"to {ARMORED_KEY_END}."
+        )
+
+
+class SecureContactPage(RoutablePageMixin, InfoPage):
+    """How sources reach the newsroom safely. One per site, linked from every page's footer
+    (as an information page). Follows SecureDrop's landing-page rules: no cookies, no
+    caching, no referrer, no script, nothing from another site, onion addresses as text
+    (``core.security.source_page_headers_apply``)."""
+
+    onion_service_name = models.CharField(
+        "name of the service",
+        max_length=60,
+        blank=True,
+        default="SecureDrop",
+        help_text="SecureDrop, GlobaLeaks…: what sources should expect to see.",
+    )
+    onion_address = models.CharField(
+        max_length=62,
+        blank=True,
+        validators=[onion_address_validate],
+        help_text="Its v3 onion address, e.g. abc…xyz.onion. Shown as text, never as a link.",
+    )
+    signal_username = models.CharField(
+        max_length=42, blank=True, validators=[signal_username_validate]
+    )
+    pgp_email = models.EmailField("email for encrypted mail", blank=True)
+    pgp_fingerprint = models.CharField(
+        "PGP key fingerprint", max_length=80, blank=True, validators=[pgp_fingerprint_validate]
+    )
+    pgp_public_key = models.TextField(
+        "PGP public key",
+        blank=True,
+        validators=[pgp_public_key_validate],
+        help_text="ASCII-armoured (gpg --armor --export). Offered as a file on this site.",
+    )
+    postal_address = models.TextField(blank=True)
+
+    content_panels = InfoPage.content_panels + [
+        MultiFieldPanel(
+            [FieldPanel("onion_service_name"), FieldPanel("onion_address")],
+            heading="Onion service (SecureDrop or GlobaLeaks)",
+        ),
+        FieldPanel("signal_username"),
+        MultiFieldPanel(
+            [FieldPanel("pgp_email"), FieldPanel("pgp_fingerprint"), FieldPanel("pgp_public_key")],
+            heading="Encrypted email",
+        ),
+        FieldPanel("postal_address"),
+    ]
+    parent_page_types = ["publishing.HomePage"]
+    subpage_types: list[str] = []
+    max_count = 1
+    template = "publishing/secure_contact_page.html"
+    key_file_path = "pgp-key/"
+
+    class Meta:
+        verbose_name = "contact us securely page"
+
+    def clean(self) -> None:
+        super().clean()
+        self.pgp_fingerprint = pgp_fingerprint_normalise(self.pgp_fingerprint)
+        if (self.pgp_email or self.pgp_public_key) and not self.pgp_fingerprint:
+            raise ValidationError(
+                {"pgp_fingerprint": "Sources check the key against this: give it too."}
+            )
+
+    @property
+    def pgp_fingerprint_groups(self) -> str:
+        """Grouped by four, as gpg prints it, so a source can compare it by eye."""
+        value = pgp_fingerprint_normalise(self.pgp_fingerprint)
+        return " ".join(value[i : i + 4] for i in range(0, len(value), 4))
+
+    @property
+    def key_file_url(self) -> str:
+        return self.url + self.key_file_path if self.pgp_public_key else ""
+
+    @path("")
+    def landing(self, request: HttpRequest) -> HttpResponse:
+        from masthead.core.security import source_page_headers_apply
+
+        response = self.render(request)
+        if getattr(request, "is_preview", False):
+            # The editor's preview panel frames the page, under the admin's own policy.
+            return response
+        return source_page_headers_apply(response)
+
+    # Wagtail's page addresses end in a slash and have no dots: the key is at ``pgp-key/``
+    # and downloads as ``pgp-key.asc`` (the web server sends the same type and name for the
+    # static copy).
+    @path("pgp-key/")
+    def key_file(self, request: HttpRequest) -> HttpResponse:
+        from masthead.core.security import source_page_headers_apply
+
+        if not self.pgp_public_key:
+            raise Http404("No key published.")
+        response = HttpResponse(self.pgp_public_key.strip() + "\n", content_type=KEY_FILE_TYPE)
+        response.headers["Content-Disposition"] = KEY_FILE_DISPOSITION
+        return source_page_headers_apply(response)

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +22,7 @@ from masthead.supporters import selectors, services
 from masthead.supporters.amounts import MINOR_PER_MAJOR, format_amount
 from masthead.supporters.charts import Series, bar_chart
 from masthead.supporters.models import Contribution
+from masthead.supporters.services import exports
 
 MONTHS = 12
 VIEW_PERMISSION = "supporters.view_contribution"
@@ -109,6 +110,7 @@ class RevenueView(WagtailAdminTemplateMixin, TemplateView):
                 "blocked": selectors.blocked_attempts_recent(days=30),
                 "pending_count": selectors.contributions_pending_offline().count(),
                 "unmatched_events": webhook_events_unmatched(since=since)[:20],
+                "can_export": self.request.user.has_perm(exports.EXPORT_CONTRIBUTIONS_PERMISSION),
             }
         )
         return context
@@ -143,6 +145,15 @@ def revenue_csv(request: HttpRequest) -> HttpResponse:
 def contributions_csv(request: HttpRequest) -> HttpResponse:
     """Every received or pending contribution, without email addresses."""
     _require(request, VIEW_PERMISSION)
+    if not request.user.has_perm(exports.EXPORT_CONTRIBUTIONS_PERMISSION):
+        # 403, not Wagtail's redirect: the link is hidden, so this is refused as a forged or
+        # stale request.
+        return HttpResponseForbidden("Exporting contributions needs its own permission.")
+    is_test = _test_mode(request)
+    contributions = selectors.contributions_for_export(is_test=is_test)
+    exports.contributions_export_record(
+        actor=request.user, rows=contributions.count(), is_test=is_test
+    )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="contributions.csv"'
     writer = csv.writer(response)
@@ -161,7 +172,7 @@ def contributions_csv(request: HttpRequest) -> HttpResponse:
             "campaign",
         ]
     )
-    for c in selectors.contributions_for_export(is_test=_test_mode(request)).iterator():
+    for c in contributions.iterator():
         writer.writerow(
             [
                 c.receipt_number,

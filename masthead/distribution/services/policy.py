@@ -27,7 +27,13 @@ _TYPES = {
 }
 
 
-def cache_control(name: str) -> str:
+def cache_control(name: str, *, never_stored: str = "") -> str:
+    """``never_stored``: the folder of the "Contact us securely" page (``contact-securely/``),
+    which no cache may keep (``core.security.SOURCE_PAGE_HEADERS``)."""
+    if never_stored and name.startswith(never_stored):
+        from masthead.core.security import SOURCE_PAGE_HEADERS
+
+        return SOURCE_PAGE_HEADERS["Cache-Control"]
     if name.startswith("static/"):
         return STATIC
     if name.startswith("media/"):

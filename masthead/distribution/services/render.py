@@ -110,8 +110,12 @@ class Renderer:
             location=response.headers.get("Location", ""),
             shown=_collapse(shown),
             public=not response.cookies
-            and "private" not in cache_control
-            and "no-store" not in cache_control,
+            and (
+                # A page that forbids caches yet is the same for everyone (the source page,
+                # core.security.source_page_headers_apply) still belongs in the static copy.
+                getattr(response, "same_for_every_reader", False)
+                or ("private" not in cache_control and "no-store" not in cache_control)
+            ),
         )
 
 

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from masthead.distribution import selectors
 from masthead.distribution.services import policy
 from masthead.distribution.services.output import STATE_DIR, Manifest, write_if_changed
 from masthead.distribution.services.progress import Progress
@@ -129,6 +130,7 @@ def bucket_sync(
     client = client or boto3.client("s3", endpoint_url=endpoint_url)
     manifest = Manifest.load(source)
     recorded_types = {name: entry["type"] for name, entry in manifest.files.items()}
+    never_stored = (selectors.source_page_path() or "").lstrip("/")
     cache = _Md5Cache(source)
     report = SyncReport()
     try:
@@ -149,7 +151,7 @@ def bucket_sync(
                         Key=key,
                         Body=body,
                         ContentType=policy.content_type(name, recorded_types.get(name, "")),
-                        CacheControl=policy.cache_control(name),
+                        CacheControl=policy.cache_control(name, never_stored=never_stored),
                         ContentMD5=base64.b64encode(bytes.fromhex(md5)).decode("ascii"),
                         Metadata={"md5": md5},
                     )

@@ -9,9 +9,12 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.utils import timezone
 
+from masthead.audit.models import SecurityAction
+from masthead.audit.services import security_event_record
 from masthead.newsletters import selectors
 from masthead.newsletters.email import render
 from masthead.newsletters.models import AuditEntry, Edition
+from masthead.newsletters.services import sending
 from masthead.newsletters.services.audit import audit_record
 from masthead.newsletters.services.sending import edition_send_start
 
@@ -41,6 +44,7 @@ def edition_schedule(*, edition: Edition, at: datetime | None = None, actor=None
             newsletter=edition.newsletter,
             at=when.isoformat(),
         )
+        _edition_sent_record(edition=edition, actor=actor, scheduled_for=when)
     return edition
 
 
@@ -62,9 +66,49 @@ def edition_unschedule(*, edition: Edition, actor=None) -> Edition:
 
 
 def edition_send_now(*, edition: Edition, actor=None) -> Edition:
-    if not edition.is_editable:
-        raise EditionNotEditable
-    return edition_send_start(edition=edition, actor=actor)
+    with transaction.atomic():
+        # Locked first: of two clicks, one starts the send and leaves the one trace.
+        edition = Edition.objects.select_for_update().get(pk=edition.pk)
+        if not edition.is_editable:
+            raise EditionNotEditable
+        edition = edition_send_start(edition=edition, actor=actor)
+        _edition_sent_record(edition=edition, actor=actor)
+    return edition
+
+
+def edition_resend_unconfirmed(*, edition: Edition, actor=None) -> int:
+    """Send again to the recipients whose hand-over was not confirmed; see ``sending``."""
+    with transaction.atomic():
+        count = sending.edition_resend_unconfirmed(edition=edition, actor=actor)
+        if count:
+            _edition_sent_record(edition=edition, actor=actor, recipients=count, again=True)
+    return count
+
+
+def _edition_sent_record(
+    *,
+    edition: Edition,
+    actor,
+    recipients: int | None = None,
+    scheduled_for: datetime | None = None,
+    again: bool = False,
+) -> None:
+    """The security log's trace of a decision to mail a list (a forged or hijacked session
+    that mails every subscriber is what it is there to show)."""
+    if recipients is None:
+        recipients = selectors.edition_audience_size(edition=edition)
+    detail = {
+        "list": edition.newsletter.name,
+        "newsletter_id": edition.newsletter_id,
+        "recipients": recipients,
+    }
+    if scheduled_for is not None:
+        detail["scheduled_for"] = scheduled_for.isoformat()
+    if again:
+        detail["sent_again"] = True
+    security_event_record(
+        action=SecurityAction.EDITION_SENT, user=actor, target=edition, detail=detail
+    )
 
 
 def edition_send_test(*, edition: Edition, to: str, actor=None) -> None:

@@ -52,6 +52,7 @@ READER_PAGES = {
     "article": article_path(LEAD),
     "archive": "/archive/",
     "privacy": "/privacy/",
+    "secure-contact": f"/{content.SECURE_CONTACT['slug']}/",
     "not-found": "/no-such-page/",
 }
 
