@@ -18,13 +18,38 @@ logger = logging.getLogger(__name__)
 _UNSUBSCRIBE_SUBJECT = re.compile(r"unsubscribe\s+(\S+)", re.I)
 
 
+def _text(value) -> str:
+    """Text an ESP sent, made storable: databases refuse NUL and lone surrogates."""
+    text = value if isinstance(value, str) else ""
+    return text.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
+
+
+def _address(value) -> str:
+    """The recipient if it is an email address, else "" (the event then changes nothing)."""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    if not isinstance(value, str) or len(value) > 254 or value != _text(value):
+        return ""
+    try:
+        validate_email(value)
+    except ValidationError:
+        return ""
+    return value
+
+
 def on_tracking(sender, event, esp_name, **kwargs) -> None:
     from masthead.newsletters.services.suppressions import tracking_event_apply
 
+    # The sender is verified, the event's fields are still whatever the ESP's JSON held.
+    recipient = _address(event.recipient)
+    if event.recipient and not recipient:
+        logger.warning("%s event with a recipient that is not an address ignored", esp_name)
+    description = _text(event.description) or _text(event.mta_response)
     tracking_event_apply(
-        event_type=event.event_type,
-        recipient=event.recipient,
-        description=f"{esp_name}: {event.description or event.mta_response or event.event_type}",
+        event_type=_text(event.event_type),
+        recipient=recipient or None,
+        description=f"{esp_name}: {description or _text(event.event_type)}",
     )
 
 

@@ -10,8 +10,9 @@ urlpatterns = [
     path("confirm/<str:token>/", views.confirm, name="confirm"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("manage/<str:token>/", views.manage, name="manage"),
-    # django-anymail's webhooks: bounces, complaints (tracking) and unsubscribe mails (inbound).
-    path("anymail/", include("anymail.urls")),
+    # django-anymail's webhooks: bounces, complaints (tracking) and unsubscribe mails (inbound),
+    # each served only while the secret that proves its sender is configured.
+    path("anymail/", include("masthead.newsletters.webhooks")),
     path("<slug:slug>/", views.newsletter_archive, name="archive"),
     path("<slug:slug>/<int:edition_id>/", views.edition_web, name="edition"),
 ]

@@ -3,8 +3,9 @@
 A provider is one class in its own package (``payments/stripe``, ``payments/offline``,
 ``payments/test``), listed in ``settings.PAYMENT_PROVIDERS`` by dotted path. It never touches
 Masthead's records: it takes plain dataclasses in and gives plain dataclasses back, and
-``masthead.supporters.services`` decides what they mean. Adding PayPal is one new package
-with one subclass of ``PaymentProvider``; nothing else changes.
+the app that keeps the records (it registers with ``registry.event_handler_register``) decides
+what they mean. Adding PayPal is one new package with one subclass of ``PaymentProvider``;
+nothing else changes.
 
 Amounts are integers in the currency's minor unit (cents); currencies are ISO 4217 codes in
 upper case. Times are aware datetimes in UTC.
@@ -78,6 +79,15 @@ class RecurringState:
     amount_minor: int | None = None
     currency: str = ""
     frequency: Frequency | None = None
+
+
+@dataclass(frozen=True)
+class RecurringDetails:
+    """Recurring support as the provider has it now, and the checkout that created it (its
+    ``Checkout.reference``, kept in the provider's metadata; "" when it kept none)."""
+
+    state: RecurringState
+    checkout_reference: str = ""
 
 
 @dataclass(frozen=True)
@@ -205,7 +215,21 @@ class PaymentProvider:
         """Undo a cancellation that has not taken effect yet."""
         raise NotImplementedError
 
+    def recurring_details(self, *, reference: str) -> RecurringDetails | None:
+        """What the provider knows now of the recurring support ``reference``, for an event
+        that names one Masthead has not recorded yet (so that it can be matched to the
+        checkout that asked for it). Reads only; never writes to the provider. None when the
+        provider does not know it, or keeps no state of its own. Raises
+        ``ProviderUnavailableError`` when the provider cannot be reached."""
+        return None
+
     # --- Webhooks ------------------------------------------------------------------------------
+
+    def webhook_configured(self) -> bool:
+        """Whether this installation can verify the provider's webhooks: it sends them and the
+        secret that signs them is configured. When False, its endpoint does not exist (404):
+        an endpoint that cannot tell the provider from a forger must not be there at all."""
+        return self.webhooks
 
     def webhook_verify(self, *, body: bytes, headers: Mapping[str, str]) -> bool:
         """Whether ``body`` carries a valid signature. Compares in constant time (use
@@ -216,8 +240,119 @@ class PaymentProvider:
         """Parse a verified body into normalized events; raise ``WebhookPayloadError`` when it
         cannot be parsed. May read from the provider's API (to learn an object's current
         state), never write to it. An event about an object Masthead does not know is still
-        returned: deciding that is the service's job."""
+        returned: deciding that is the service's job. Callers use ``webhook_parse``."""
         raise WebhookPayloadError("this provider sends no webhooks")
+
+    def webhook_parse(self, *, body: bytes) -> list[ProviderEvent]:
+        """``webhook_events``, made total: normalized events within the bounds the records
+        hold (``event_check``), or ``WebhookPayloadError`` with a reason. A body is signed
+        by the provider but still arbitrary data (a huge number, a null where an object
+        belongs, a lone surrogate), so whatever a parser's reading of it raises is the
+        body's fault, not ours. ``ProviderUnavailableError`` (the provider's API did not
+        answer) passes through: that is worth a retry, the body is not."""
+        try:
+            events = list(self.webhook_events(body=body))
+            for event in events:
+                event_check(event)
+        except WebhookPayloadError:
+            raise
+        except _MALFORMED as exc:
+            raise WebhookPayloadError(f"malformed event ({exc.__class__.__name__})") from None
+        return events
+
+
+# What reading arbitrary (if signed) JSON can raise: wrong types and missing keys, numbers
+# too large for an int or a date, recursion in deeply nested input, text that is not UTF-8.
+_MALFORMED = (
+    ValueError,
+    TypeError,
+    KeyError,
+    IndexError,
+    AttributeError,
+    ArithmeticError,
+    RecursionError,
+)
+
+# The bounds of what Masthead records: amounts fit a 32-bit column (21 million in major units,
+# far beyond any gift), references and ids a 255-character one.
+MAX_AMOUNT_MINOR = 2**31 - 1
+MAX_REFERENCE_LENGTH = 255
+
+
+def _check_text(name: str, value: object, *, max_length: int | None = None) -> None:
+    if not isinstance(value, str):
+        raise WebhookPayloadError(f"{name} is not text")
+    if max_length is not None and len(value) > max_length:
+        raise WebhookPayloadError(f"{name} is longer than {max_length} characters")
+    # Databases refuse NUL and lone surrogates (PostgreSQL with an error, not a 400).
+    if "\x00" in value:
+        raise WebhookPayloadError(f"{name} contains a NUL character")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise WebhookPayloadError(f"{name} is not valid Unicode") from None
+
+
+def _check_amount(name: str, value: object) -> None:
+    if value is None:
+        return
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise WebhookPayloadError(f"{name} is not a whole number")
+    if not 0 <= value <= MAX_AMOUNT_MINOR:
+        raise WebhookPayloadError(f"{name} is out of range")
+
+
+def _check_time(name: str, value: object, *, optional: bool = False) -> None:
+    if value is None and optional:
+        return
+    if not isinstance(value, datetime) or value.utcoffset() is None:
+        raise WebhookPayloadError(f"{name} is not an aware date and time")
+
+
+def _check_currency(value: object) -> None:
+    _check_text("currency", value)
+    if value and not (len(value) == 3 and value.isascii() and value.isalpha() and value.isupper()):
+        raise WebhookPayloadError("currency is not an ISO 4217 code")
+
+
+def event_check(event: ProviderEvent) -> None:
+    """Raise ``WebhookPayloadError`` unless every field of ``event`` has its declared type and
+    fits what Masthead records, so that applying it cannot fail on the data itself."""
+    if not isinstance(event, ProviderEvent):
+        raise WebhookPayloadError("not a ProviderEvent")
+    _check_text("event id", event.event_id, max_length=MAX_REFERENCE_LENGTH)
+    if not event.event_id:
+        raise WebhookPayloadError("event id is empty")
+    if not isinstance(event.kind, EventKind):
+        raise WebhookPayloadError("unknown kind of event")
+    _check_text("event type", event.provider_type)
+    _check_time("event time", event.occurred_at)
+    for name in ("checkout_reference", "payment_reference", "recurring_reference"):
+        _check_text(name, getattr(event, name), max_length=MAX_REFERENCE_LENGTH)
+    _check_amount("amount", event.amount_minor)
+    _check_currency(event.currency)
+    _check_text("message", event.message)
+    if not isinstance(event.is_renewal, bool):
+        raise WebhookPayloadError("is_renewal is not a boolean")
+    state = event.recurring
+    if state is None:
+        return
+    if not isinstance(state, RecurringState):
+        raise WebhookPayloadError("recurring is not a RecurringState")
+    _check_text("recurring reference", state.reference, max_length=MAX_REFERENCE_LENGTH)
+    if not isinstance(state.status, RecurringStatus):
+        raise WebhookPayloadError("unknown recurring status")
+    _check_time("observed_at", state.observed_at)
+    _check_time("current_period_end", state.current_period_end, optional=True)
+    if not isinstance(state.cancel_at_period_end, bool):
+        raise WebhookPayloadError("cancel_at_period_end is not a boolean")
+    _check_amount("recurring amount", state.amount_minor)
+    _check_currency(state.currency)
+    if state.frequency is not None and state.frequency not in (
+        Frequency.MONTHLY,
+        Frequency.ANNUAL,
+    ):
+        raise WebhookPayloadError("recurring frequency is not monthly or annual")
 
 
 def signatures_match(given: str, expected: str) -> bool:

@@ -1,5 +1,6 @@
 """What the payments layer keeps: which webhook events it has processed, and the offline
-methods' instructions. Contributions themselves live in ``masthead.supporters``."""
+methods' instructions. Contributions themselves live in the app above that registers the
+event handler (``registry.event_handler_register``)."""
 
 from django.db import models
 

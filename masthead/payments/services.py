@@ -6,6 +6,7 @@ import logging
 
 from django.db import IntegrityError, transaction
 
+from masthead.payments import registry
 from masthead.payments.base import ProviderEvent
 from masthead.payments.models import WebhookEvent
 
@@ -15,17 +16,16 @@ DUPLICATE = "duplicate"
 
 
 def webhook_event_receive(*, provider: str, event: ProviderEvent) -> str:
-    """Record ``event`` and apply it to Masthead's records, in one transaction; return the
-    outcome. An event id already recorded for this provider changes nothing (``"duplicate"``).
+    """Record ``event`` and apply it to Masthead's records with the registered handler
+    (``registry.event_handler``), in one transaction; return the outcome. An event id
+    already recorded for this provider changes nothing (``"duplicate"``).
 
     The record is inserted first, in its own savepoint: a concurrent delivery of the same event
     waits on the unique constraint and then finds it taken, while an error in applying rolls
     the record back with everything else, so the provider's retry is processed afresh.
     """
-    # The handler lives with the records it changes; imported here so that the payments
-    # package does not depend on supporters at import time.
-    from masthead.supporters.services import payment_event_apply
-
+    # The handler lives with the records it changes, in an app above this one.
+    apply = registry.event_handler()
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -37,7 +37,9 @@ def webhook_event_receive(*, provider: str, event: ProviderEvent) -> str:
                 )
         except IntegrityError:
             return DUPLICATE
-        outcome, detail = payment_event_apply(provider=provider, event=event)
+        outcome, detail = apply(provider=provider, event=event)
+        # An answer outside the known outcomes is a bug in the handler: roll back, retry.
+        outcome = WebhookEvent.Outcome(outcome)
         record.outcome = outcome
         record.detail = detail[:255]
         record.save(update_fields=["outcome", "detail"])

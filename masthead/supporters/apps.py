@@ -10,7 +10,13 @@ class SupportersConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from masthead.core import page_cache
+        from masthead.payments.registry import event_handler_register
         from masthead.supporters import tasks  # noqa: F401 - registers the periodic jobs
+        from masthead.supporters.services import payment_event_apply
+
+        # Providers' webhook events change our contributions: payments calls this handler
+        # inside the transaction that records the event id (it does not import us).
+        event_handler_register(handler=payment_event_apply)
 
         # The contribution form is on every article page: what editors set there must not
         # wait for cached pages to expire.

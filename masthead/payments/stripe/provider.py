@@ -35,6 +35,7 @@ from masthead.payments.base import (
     PaymentResult,
     ProviderEvent,
     ProviderUnavailableError,
+    RecurringDetails,
     RecurringState,
     RecurringStatus,
 )
@@ -47,6 +48,18 @@ from masthead.payments.stripe.webhooks import (
 )
 
 logger = logging.getLogger(__name__)
+
+
+def _already_exists(exc: stripe.StripeError) -> bool:
+    """Whether a create failed only because the object exists (or is being created by a
+    concurrent request): a conflict, not an outage."""
+    code = getattr(exc, "code", None) or ""
+    return (
+        isinstance(exc, stripe.IdempotencyError)
+        or getattr(exc, "http_status", None) == 409
+        or code in ("resource_already_exists", "idempotency_error")
+        or (isinstance(exc, stripe.InvalidRequestError) and "already exists" in str(exc))
+    )
 
 
 @functools.cache
@@ -223,10 +236,12 @@ class StripeProvider(PaymentProvider):
                     "product": {"name": f"{frequency.label} support"},
                 }
             )
-        except stripe.InvalidRequestError:
-            self._call(self.client.v1.plans.retrieve, plan_id)  # created meanwhile by another
         except stripe.StripeError as exc:
-            raise ProviderUnavailableError(str(exc)) from exc
+            if not _already_exists(exc):
+                raise ProviderUnavailableError(str(exc)) from exc
+            # Created meanwhile by a concurrent checkout (its id is the key that makes it
+            # once): the plan is there, read it.
+            self._call(self.client.v1.plans.retrieve, plan_id)
         return plan_id
 
     def _after_confirmation(self, checkout: Checkout) -> PaymentResult:
@@ -345,8 +360,20 @@ class StripeProvider(PaymentProvider):
         )
         return subscription_state(updated)
 
+    def recurring_details(self, *, reference: str) -> RecurringDetails | None:
+        subscription = self._current_subscription(reference)
+        if subscription is None:
+            return None
+        return RecurringDetails(
+            state=subscription_state(subscription),
+            checkout_reference=str((subscription.get("metadata") or {}).get(METADATA_KEY, "")),
+        )
+
     # --- Webhooks ------------------------------------------------------------------------------
     # The parsing lives in ``webhooks.py``; the provider lends it read access to the API.
+
+    def webhook_configured(self) -> bool:
+        return bool(settings.STRIPE_WEBHOOK_SECRET)
 
     def webhook_verify(self, *, body: bytes, headers: Mapping[str, str]) -> bool:
         return webhooks.signature_valid(body, headers, secret=settings.STRIPE_WEBHOOK_SECRET)

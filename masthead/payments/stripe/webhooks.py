@@ -10,6 +10,7 @@ current state is what the event carries.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -56,20 +57,48 @@ METADATA_KEY = "masthead_checkout"
 SIGNATURE_TOLERANCE_SECONDS = 300
 
 SubscriptionReader = Callable[[str], "dict | None"]
+# What an id of Stripe's looks like ("sub_1Q…", "in_…"): checked before it goes into a URL.
+STRIPE_ID = re.compile(r"[A-Za-z0-9_]{1,255}")
+# Seconds since 1970 that a datetime can hold (up to the year 9999).
+MAX_TIMESTAMP = 253402300799
 
 
 # --- Reading Stripe's objects ----------------------------------------------------------------
 
 
 def timestamp(value: Any) -> datetime | None:
-    return datetime.fromtimestamp(int(value), UTC) if value else None
+    """A time Stripe sent as seconds since 1970; None when it sent none (0 or null). Raises
+    ``ValueError`` for anything that is not such a number (``1e20``, ``"soon"``, ``true``)."""
+    if value is None or value == 0:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError("not a timestamp")
+    if not 0 < value <= MAX_TIMESTAMP:  # also false for NaN
+        raise ValueError("timestamp out of range")
+    return datetime.fromtimestamp(int(value), UTC)
+
+
+def stripe_id(value: Any) -> str:
+    """An id we may look up at Stripe; ``ValueError`` for anything else, so that a strange
+    id never reaches a URL (nor earns a retry when Stripe refuses it)."""
+    if not isinstance(value, str) or not STRIPE_ID.fullmatch(value):
+        raise ValueError("not a Stripe id")
+    return value
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError("not a string")
+    return value
 
 
 def object_id(value: Any) -> str:
     """An id whether Stripe sent the object expanded or as its id."""
     if isinstance(value, dict):
-        return str(value.get("id") or "")
-    return str(value or "")
+        value = value.get("id")
+    if value is not None and not isinstance(value, str):
+        raise TypeError("an id is not a string")
+    return value or ""
 
 
 def subscription_state(subscription: dict) -> RecurringState:
@@ -120,12 +149,12 @@ def events_from(body: bytes, *, subscription: SubscriptionReader) -> list[Provid
     state from Stripe (None when Stripe no longer knows it)."""
     try:
         event = json.loads(body)
-        event_id, event_type = str(event["id"]), str(event["type"])
+        event_id, event_type = _text(event["id"]), _text(event["type"])
         occurred_at = timestamp(event["created"]) or datetime.now(UTC)
         obj = event["data"]["object"]
         if not event_id or not isinstance(obj, dict):
             raise ValueError("no id or object")
-    except (ValueError, KeyError, TypeError) as exc:
+    except (ValueError, KeyError, TypeError, IndexError, OverflowError, RecursionError) as exc:
         raise WebhookPayloadError(f"malformed Stripe event ({exc.__class__.__name__})") from None
     base = {"event_id": event_id, "provider_type": event_type, "occurred_at": occurred_at}
     try:
@@ -135,14 +164,16 @@ def events_from(body: bytes, *, subscription: SubscriptionReader) -> list[Provid
             return [_intent_event(base, obj)]
         if event_type.startswith("invoice.") and event_type in PAYMENT_EVENTS:
             return [_invoice_event(base, obj, subscription)]
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise WebhookPayloadError(f"malformed {event_type} object ({exc!r})") from None
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError, OverflowError) as exc:
+        raise WebhookPayloadError(
+            f"malformed {event_type:.100} object ({exc.__class__.__name__})"
+        ) from None
     return [ProviderEvent(kind=EventKind.IGNORED, **base)]
 
 
 def _subscription_event(base: dict, obj: dict, read: SubscriptionReader) -> ProviderEvent:
     # Gone at Stripe: the snapshot in the event is all there is.
-    state = subscription_state(read(obj["id"]) or obj)
+    state = subscription_state(read(stripe_id(obj["id"])) or obj)
     return ProviderEvent(
         kind=EventKind.RECURRING_UPDATED,
         recurring_reference=state.reference,
@@ -176,7 +207,7 @@ def _invoice_event(base: dict, obj: dict, read: SubscriptionReader) -> ProviderE
         return ProviderEvent(kind=EventKind.IGNORED, **base)  # not a subscription's invoice
     kind = PAYMENT_EVENTS[base["provider_type"]]
     amount = obj.get("amount_paid") if kind == EventKind.PAYMENT_SUCCEEDED else None
-    current = read(reference)
+    current = read(stripe_id(reference))
     return ProviderEvent(
         kind=kind,
         payment_reference=obj["id"],

@@ -55,6 +55,31 @@ def signature_header(body: bytes, *, timestamp: int | None = None, secret: str =
     return f"t={timestamp},v1={mac.hexdigest()}"
 
 
+def _text(data: dict, key: str, *, required: bool = False) -> str:
+    value = data.get(key)
+    if value is None and not required:
+        return ""
+    if not isinstance(value, str) or (required and not value):
+        raise TypeError(f"{key} is not text")
+    return value
+
+
+def _flag(data: dict, key: str) -> bool:
+    value = data.get(key, False)
+    if not isinstance(value, bool):
+        raise TypeError(f"{key} is not true or false")
+    return value
+
+
+def _time(value: object) -> datetime | None:
+    """Seconds since 1970 as sent (an integer), or None for null."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 253402300800:
+        raise ValueError("not a time")
+    return datetime.fromtimestamp(value, UTC)
+
+
 def _stable_id(prefix: str, key: str) -> str:
     return prefix + hashlib.sha256(key.encode()).hexdigest()[:20]
 
@@ -204,7 +229,8 @@ class TestProvider(PaymentProvider):
         header = headers.get(SIGNATURE_HEADER) or ""
         fields = dict(part.split("=", 1) for part in header.split(",") if "=" in part)
         timestamp, given = fields.get("t", ""), fields.get("v1", "")
-        if not timestamp.isdigit() or not given:
+        # ASCII digits only, and few: int() refuses "²" and numbers of thousands of digits.
+        if not (timestamp.isascii() and timestamp.isdigit() and len(timestamp) <= 12) or not given:
             return False
         if abs(time.time() - int(timestamp)) > TOLERANCE_SECONDS:
             return False
@@ -212,43 +238,48 @@ class TestProvider(PaymentProvider):
         return signatures_match(given, expected)
 
     def webhook_events(self, *, body: bytes) -> list[ProviderEvent]:
+        # Every field has one type; anything else is a malformed event, not something to coerce.
         try:
             data = json.loads(body)
+            if not isinstance(data, dict):
+                raise TypeError("not an object")
             kind = {
                 "payment.succeeded": EventKind.PAYMENT_SUCCEEDED,
                 "payment.failed": EventKind.PAYMENT_FAILED,
                 "recurring.updated": EventKind.RECURRING_UPDATED,
-            }.get(data["type"], EventKind.IGNORED)
-            occurred_at = datetime.fromtimestamp(int(data["created"]), UTC)
-            event_id = str(data["id"])
-            if not event_id:
-                raise ValueError("empty id")
+            }.get(_text(data, "type", required=True), EventKind.IGNORED)
+            occurred_at = _time(data.get("created"))
+            if occurred_at is None:
+                raise ValueError("no time")
+            event_id = _text(data, "id", required=True)
             recurring = None
             if kind == EventKind.RECURRING_UPDATED:
-                end = data.get("current_period_end")
+                frequency = _text(data, "frequency")
                 recurring = RecurringState(
-                    reference=str(data["recurring"]),
+                    reference=_text(data, "recurring", required=True),
                     status=RecurringStatus(data["status"]),
                     observed_at=occurred_at,
-                    current_period_end=datetime.fromtimestamp(int(end), UTC) if end else None,
-                    cancel_at_period_end=bool(data.get("cancel_at_period_end")),
-                    frequency=Frequency(data["frequency"]) if data.get("frequency") else None,
+                    current_period_end=_time(data.get("current_period_end")),
+                    cancel_at_period_end=_flag(data, "cancel_at_period_end"),
+                    frequency=Frequency(frequency) if frequency else None,
                 )
             amount = data.get("amount")
+            if amount is not None and (isinstance(amount, bool) or not isinstance(amount, int)):
+                raise TypeError("amount is not a whole number")
             return [
                 ProviderEvent(
                     event_id=event_id,
                     kind=kind,
-                    provider_type=str(data["type"]),
+                    provider_type=data["type"],
                     occurred_at=occurred_at,
-                    checkout_reference=str(data.get("checkout") or ""),
-                    payment_reference=str(data.get("payment") or ""),
-                    recurring_reference=str(data.get("recurring") or ""),
-                    amount_minor=int(amount) if amount is not None else None,
-                    currency=str(data.get("currency") or "").upper(),
+                    checkout_reference=_text(data, "checkout"),
+                    payment_reference=_text(data, "payment"),
+                    recurring_reference=_text(data, "recurring"),
+                    amount_minor=amount,
+                    currency=_text(data, "currency").upper(),
                     recurring=recurring,
-                    is_renewal=bool(data.get("renewal")),
+                    is_renewal=_flag(data, "renewal"),
                 )
             ]
-        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        except (ValueError, KeyError, TypeError, AttributeError, OverflowError) as exc:
             raise WebhookPayloadError(f"malformed test event ({exc.__class__.__name__})") from None
