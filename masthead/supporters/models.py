@@ -136,6 +136,8 @@ class Contribution(models.Model):
             models.Index(fields=["status", "succeeded_at"]),
             models.Index(fields=["status", "provider"]),
         ]
+        # Seeing the revenue charts is not taking every contribution away: its own permission.
+        permissions = [("export_contributions", "Can export contributions")]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.amount_minor / 100:.2f} {self.currency} ({self.status})"
@@ -147,6 +149,36 @@ class Contribution(models.Model):
     @property
     def is_recurring(self) -> bool:
         return self.frequency != Frequency.ONCE
+
+
+class UnmatchedEvent(models.Model):
+    """A provider's event about an object Masthead did not know yet (a renewal of a
+    subscription whose return page has not posted back), kept normalized (no payload) until
+    that object appears; then it is applied in event order, once, and deleted."""
+
+    provider = models.CharField(max_length=40)
+    event_id = models.CharField(max_length=255)
+    kind = models.CharField(max_length=30)
+    provider_type = models.CharField(max_length=100)
+    occurred_at = models.DateTimeField()
+    received_at = models.DateTimeField(auto_now_add=True)
+    checkout_reference = models.CharField(max_length=64, blank=True, db_index=True)
+    payment_reference = models.CharField(max_length=255, blank=True, db_index=True)
+    recurring_reference = models.CharField(max_length=255, blank=True, db_index=True)
+    amount_minor = models.PositiveIntegerField(null=True, blank=True)
+    currency = models.CharField(max_length=3, blank=True)
+    is_renewal = models.BooleanField(default=False)
+    message = models.CharField(max_length=255, blank=True)
+    # The RecurringState the event carried, as JSON-safe values; {} when none.
+    recurring = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "event_id"], name="unmatched_event_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.provider_type} {self.event_id}"
 
 
 class AuditEntry(models.Model):

@@ -1,9 +1,9 @@
 """The reader's side of reader revenue: the support page, the contribution form, the payment
 step, the thank-you page, and "Remind me later".
 
-Public forms carry no CSRF token (they act on no session; see ``protection``): each POST is
-checked against the site's origins and rate-limited per client instead. Pages that show one
-reader's contribution are never cached anywhere.
+Public forms carry no CSRF token (they act on no session; see ``core.public_forms``): each
+POST is checked against the site's origins and rate-limited per client instead. Pages that
+show one reader's contribution are never cached anywhere.
 """
 
 from __future__ import annotations
@@ -21,6 +21,14 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
 from masthead.core.models import PublicationSettings
+from masthead.core.public_forms import (
+    PublicForm,
+    Rate,
+    Refusal,
+    email_subject,
+    public_post_check,
+    public_subject_check,
+)
 from masthead.payments import registry
 from masthead.payments.base import (
     Frequency,
@@ -35,6 +43,28 @@ from masthead.supporters.forms import ContributionForm, ReminderForm, form_view
 from masthead.supporters.models import Contribution
 
 logger = logging.getLogger(__name__)
+
+WINDOW_SECONDS = 3600
+
+
+def _hourly(setting: str):
+    return lambda: Rate(getattr(settings, setting), WINDOW_SECONDS)
+
+
+# The support page and "Remind me later" are on the static copies, the offline one included
+# (``Origin: null``): a contribution started there is paid on the app's own payment page.
+CONTRIBUTE_FORM = PublicForm(
+    name="contribute", rate=_hourly("SUPPORT_FORM_POSTS_PER_HOUR"), offline=True
+)
+REMINDER_FORM = PublicForm(
+    name="reminder", rate=_hourly("SUPPORT_FORM_POSTS_PER_HOUR"), offline=True
+)
+# Only ever posted from pages the app serves: never from a frame of another site.
+PAYMENT_FORM = PublicForm(name="payment", rate=_hourly("PAYMENT_ATTEMPTS_PER_HOUR"))
+REMINDER_CANCEL_FORM = PublicForm(
+    name="reminder-cancel", rate=_hourly("SUPPORT_FORM_POSTS_PER_HOUR")
+)
+SIGNIN_FORM = PublicForm(name="signin", rate=_hourly("SUPPORT_FORM_POSTS_PER_HOUR"))
 
 
 def _wants_json(request: HttpRequest) -> bool:
@@ -56,18 +86,23 @@ def problem(request: HttpRequest, *, status: int, title: str, message: str) -> H
 
 
 def public_post_refused(
-    request: HttpRequest, *, scope: str, limit: int, extra: str = ""
+    request: HttpRequest, *, form: PublicForm, subject: str = ""
 ) -> HttpResponse | None:
     """The Origin check and the rate limit of every public form; None when the post may go on.
-    ``extra`` limits something besides the client as well (one checkout, one address)."""
-    if not protection.origin_allowed(request):
+    ``subject`` is counted besides the client as well (one checkout, one email address)."""
+    refusal = public_post_check(request=request, form=form)
+    if refusal == Refusal.ORIGIN:
         return problem(
             request,
             status=403,
             title="This form was sent from another site",
             message=f"Please use the form on {settings.BASE_URL}/support/.",
         )
-    if not protection.allow(request, scope=scope, limit=limit, extra=extra):
+    # Counted whatever the client's count says: testers rotate addresses.
+    if subject and not public_subject_check(form=form, subject=subject, rate=form.rate()):
+        refusal = Refusal.RATE
+    if refusal == Refusal.RATE:
+        protection.blocked_attempt_record(scope=form.name)
         return problem(
             request,
             status=429,
@@ -133,9 +168,7 @@ def contribute(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         form = ContributionForm(options=options, initial=_form_initial(request))
         return _support_page(request, form=form, campaign=request.GET.get("campaign", "")[:60])
-    if refused := public_post_refused(
-        request, scope="contribute", limit=settings.SUPPORT_FORM_POSTS_PER_HOUR
-    ):
+    if refused := public_post_refused(request, form=CONTRIBUTE_FORM):
         return refused
     if not options.methods:
         return problem(
@@ -228,10 +261,7 @@ def _payment_step(request: HttpRequest, token: str, *, card_step: bool) -> HttpR
     if request.method == "POST":
         # Card testers try many cards through one checkout from many addresses: both count.
         if refused := public_post_refused(
-            request,
-            scope="payment",
-            limit=settings.PAYMENT_ATTEMPTS_PER_HOUR,
-            extra=f"checkout-{contribution.pk}",
+            request, form=PAYMENT_FORM, subject=f"checkout-{contribution.pk}"
         ):
             return refused
         if not services.contribution_submission_claim(contribution=contribution):
@@ -265,7 +295,12 @@ def _payment_step(request: HttpRequest, token: str, *, card_step: bool) -> HttpR
             return _see_other(reverse("supporters:thanks", args=[token]))
         return _see_other(request.path)
     try:
-        page = provider.checkout_page(checkout=checkout, action_url=action_url)
+        contribution, page = services.contribution_payment_page(
+            contribution=contribution,
+            provider=provider,
+            site_name=publication.name,
+            action_url=action_url,
+        )
     except ProviderUnavailableError:
         return problem(
             request,
@@ -273,12 +308,13 @@ def _payment_step(request: HttpRequest, token: str, *, card_step: bool) -> HttpR
             title="We could not reach the payment provider",
             message="Nothing was charged. Please try again in a few minutes.",
         )
+    if page is None:  # paid meanwhile, in another tab
+        return redirect(_next_url(contribution))
     if page.third_party_script != card_step:
         # The card step is the only page allowed Stripe.js; every other step keeps the
         # strict policy.
         name = "supporters:pay-card" if page.third_party_script else "supporters:pay"
         return redirect(name, token=token)
-    services.contribution_provider_data_save(contribution=contribution, data=page.provider_data)
     response = render(
         request,
         "supporters/payment_step.html",
@@ -368,9 +404,7 @@ def thanks(request: HttpRequest, token: str) -> HttpResponse:
 def reminder(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return render(request, "supporters/reminder.html", {"form": ReminderForm()})
-    if refused := public_post_refused(
-        request, scope="reminder", limit=settings.SUPPORT_FORM_POSTS_PER_HOUR
-    ):
+    if refused := public_post_refused(request, form=REMINDER_FORM):
         return refused
     form = ReminderForm(request.POST)
     if not form.is_valid():
@@ -379,6 +413,20 @@ def reminder(request: HttpRequest) -> HttpResponse:
         response = render(request, "supporters/reminder.html", {"form": form}, status=400)
         patch_cache_control(response, no_store=True)
         return response
+    # One address gets few reminders, whoever asks: nobody fills someone's inbox.
+    if not public_subject_check(
+        form=REMINDER_FORM,
+        subject=email_subject(form.cleaned_data["email"]),
+        rate=Rate(settings.PUBLIC_FORMS_POSTS_PER_EMAIL, WINDOW_SECONDS),
+    ):
+        protection.blocked_attempt_record(scope=REMINDER_FORM.name)
+        return problem(
+            request,
+            status=429,
+            title="Too many reminders",
+            message="This address asked for several reminders in a short while. Please try "
+            "again in an hour.",
+        )
     reminder_obj, _token = services.reminder_create(
         email=form.cleaned_data["email"], when=form.cleaned_data["when"]
     )
@@ -402,9 +450,7 @@ def reminder_cancel(request: HttpRequest, token: str) -> HttpResponse:
     if request.method != "POST":
         pending = services.reminder_for_token(token=token)
         return render(request, "supporters/reminder_cancel.html", {"pending": pending})
-    if refused := public_post_refused(
-        request, scope="reminder", limit=settings.SUPPORT_FORM_POSTS_PER_HOUR
-    ):
+    if refused := public_post_refused(request, form=REMINDER_CANCEL_FORM):
         return refused
     cancelled = services.reminder_cancel(token=token)
     return render(

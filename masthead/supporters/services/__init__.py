@@ -14,6 +14,7 @@ from masthead.supporters.services.contributions import (
     contribution_idempotency_keys,
     contribution_mark_not_received,
     contribution_mark_received,
+    contribution_payment_page,
     contribution_provider_data_save,
     contribution_renewal_record,
     contribution_start,
@@ -21,8 +22,9 @@ from masthead.supporters.services.contributions import (
     contribution_submission_release,
     contribution_submission_wait,
     contribution_succeed,
+    recurring_start,
 )
-from masthead.supporters.services.events import payment_event_apply
+from masthead.supporters.services.events import payment_event_apply, unmatched_events_apply
 from masthead.supporters.services.notices import (
     receipt_send,
     receipts_retry,
@@ -30,6 +32,7 @@ from masthead.supporters.services.notices import (
 )
 from masthead.supporters.services.recurring import (
     recurring_cancel,
+    recurring_reference_lock,
     recurring_resume,
     recurring_state_apply,
     recurring_state_of,
@@ -49,6 +52,7 @@ __all__ = [
     "contribution_idempotency_keys",
     "contribution_mark_not_received",
     "contribution_mark_received",
+    "contribution_payment_page",
     "contribution_provider_data_save",
     "contribution_renewal_record",
     "contribution_start",
@@ -60,7 +64,9 @@ __all__ = [
     "receipt_send",
     "receipts_retry",
     "recurring_cancel",
+    "recurring_reference_lock",
     "recurring_resume",
+    "recurring_start",
     "recurring_state_apply",
     "recurring_state_of",
     "recurring_update",
@@ -74,4 +80,5 @@ __all__ = [
     "signin_redeem",
     "signin_request",
     "supporters_cleanup",
+    "unmatched_events_apply",
 ]

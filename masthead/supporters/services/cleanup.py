@@ -8,7 +8,13 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from masthead.payments.services import webhook_events_forget
-from masthead.supporters.models import Contribution, RecurringSupport, SignInLink, Supporter
+from masthead.supporters.models import (
+    Contribution,
+    RecurringSupport,
+    SignInLink,
+    Supporter,
+    UnmatchedEvent,
+)
 
 # A checkout nobody paid is abandoned after this long.
 ABANDONED_AFTER = timedelta(days=2)
@@ -37,9 +43,12 @@ def supporters_cleanup(*, now=None) -> dict[str, int]:
     )
     forgotten, _ = never_gave.delete()
     events = webhook_events_forget(before=now - WEBHOOK_EVENTS_KEPT)
+    # An event whose object never appeared in that time is about nothing Masthead made.
+    unmatched, _ = UnmatchedEvent.objects.filter(received_at__lt=now - WEBHOOK_EVENTS_KEPT).delete()
     return {
         "sign-in links": links,
         "abandoned checkouts": abandoned,
         "addresses": forgotten,
         "webhook events": events,
+        "unmatched events": unmatched,
     }

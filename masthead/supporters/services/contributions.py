@@ -14,7 +14,15 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from masthead.payments.base import Checkout, Frequency, Outcome, PaymentResult, RecurringState
+from masthead.payments.base import (
+    Checkout,
+    Frequency,
+    Outcome,
+    PaymentPage,
+    PaymentProvider,
+    PaymentResult,
+    RecurringState,
+)
 from masthead.supporters.models import Contribution, RecurringSupport, Supporter
 from masthead.supporters.services.audit import audit_record
 from masthead.supporters.signals import contribution_succeeded
@@ -128,6 +136,36 @@ def contribution_provider_data_save(*, contribution: Contribution, data: Mapping
         contribution.provider_data = merged
 
 
+def contribution_payment_page(
+    *, contribution: Contribution, provider: PaymentProvider, site_name: str, action_url: str
+) -> tuple[Contribution, PaymentPage | None]:
+    """The payment step's page for ``contribution``, and the contribution as it is now; no
+    page when it can no longer be paid (a submission in another tab has just paid it).
+
+    Whatever the provider prepared (a Customer, a SetupIntent) is kept on the contribution
+    before the page is shown, so that a reload or a second tab reuses it. Preparing takes the
+    same short claim as submitting: a second opening of the page while the first is still at
+    the provider waits for it and reuses its objects instead of making its own. Raises
+    ``ProviderUnavailableError``."""
+    claimed = contribution_submission_claim(contribution=contribution)
+    if claimed:
+        current = Contribution.objects.get(pk=contribution.pk)
+    else:
+        current = contribution_submission_wait(contribution=contribution)
+    if current.status not in (Contribution.Status.STARTED, Contribution.Status.FAILED):
+        if claimed:
+            contribution_submission_release(contribution=current)
+        return current, None
+    try:
+        checkout = contribution_checkout(contribution=current, site_name=site_name)
+        page = provider.checkout_page(checkout=checkout, action_url=action_url)
+        contribution_provider_data_save(contribution=current, data=page.provider_data)
+    finally:
+        if claimed:
+            contribution_submission_release(contribution=current)
+    return current, page
+
+
 def contribution_submission_claim(*, contribution: Contribution) -> bool:
     """Take the right to submit this contribution's payment to the provider, for a while.
     False when it is paid already, or another request is submitting it right now. No lock is
@@ -162,8 +200,18 @@ def contribution_submission_wait(
 def contribution_checkout_apply(
     *, contribution: Contribution, result: PaymentResult
 ) -> Contribution:
-    """Record what the provider answered on the payment step (and end the submission)."""
+    """Record what the provider answered on the payment step (and end the submission), then
+    apply the provider's events that arrived before it and were kept unmatched."""
+    from masthead.supporters.services.events import unmatched_events_apply
+    from masthead.supporters.services.recurring import recurring_reference_lock
+
     with transaction.atomic():
+        # The lock order of ``services.events``: the subscription, the contribution, then
+        # (in ``contribution_succeed``) its recurring support.
+        recurring_reference_lock(
+            provider=contribution.provider,
+            reference=result.recurring.reference if result.recurring else "",
+        )
         c = Contribution.objects.select_for_update().get(pk=contribution.pk)
         c.submitting_until = None
         c.provider_data = {**(c.provider_data or {}), **result.provider_data}
@@ -197,7 +245,21 @@ def contribution_checkout_apply(
         ):
             c.status = Contribution.Status.STARTED
             c.failure_message = ""
-        c.save()
+        # Only what this function sets: the receipt task may have run already (immediate
+        # tasks) and marked the receipt sent on the row.
+        c.save(
+            update_fields=[
+                "submitting_until",
+                "provider_data",
+                "status",
+                "failure_message",
+                "provider_reference",
+                "succeeded_at",
+                "recurring",
+                "updated_at",
+            ]
+        )
+        unmatched_events_apply(provider=c.provider, contribution=c, recurring=c.recurring)
     return c
 
 
@@ -218,32 +280,16 @@ def contribution_succeed(
     c = contribution
     changed = False
     if c.is_recurring and recurring is not None:
-        r = (
-            c.recurring
-            or RecurringSupport.objects.filter(
-                provider=c.provider, provider_reference=recurring.reference
-            ).first()
+        linked = c.recurring_id
+        r = recurring_start(
+            contribution=c, reference=recurring.reference, state=recurring, actor=actor
         )
-        if r is None:
-            r = RecurringSupport.objects.create(
-                supporter=c.supporter,
-                provider=c.provider,
-                provider_reference=recurring.reference,
-                amount_minor=recurring.amount_minor or c.amount_minor,
-                currency=recurring.currency or c.currency,
-                frequency=recurring.frequency or c.frequency,
-                is_test=c.is_test,
-            )
-            audit_record(actor=actor, action="recurring.created", recurring=r)
-        if c.recurring_id != r.pk:
-            c.recurring = r
+        if linked != r.pk:
             changed = True
         if recurring_state_apply(recurring=r, state=recurring, actor=actor) == "applied":
             changed = True
     if c.status == Contribution.Status.SUCCEEDED:
-        if changed:
-            c.save()
-        return changed
+        return changed  # (``recurring_start`` saved the link)
     if payment_reference and not c.provider_reference:
         c.provider_reference = payment_reference
     c.status = Contribution.Status.SUCCEEDED
@@ -261,6 +307,41 @@ def contribution_succeed(
     receipt_email.enqueue(contribution_id=c.pk)
     contribution_succeeded.send(sender=Contribution, contribution=c, first_payment=not c.is_renewal)
     return True
+
+
+def recurring_start(
+    *, contribution: Contribution, reference: str, state: RecurringState | None, actor: str
+) -> RecurringSupport:
+    """The recurring support ``contribution`` asked for, known to the provider as
+    ``reference``: found or created (an audit entry by ``actor``), locked, and linked to the
+    contribution. Call it holding the contribution's lock: the support comes after it in the
+    lock order (see ``services.events``). The caller applies ``state``."""
+    c = contribution
+    rows = RecurringSupport.objects.select_for_update()
+    r = rows.filter(pk=c.recurring_id).first() if c.recurring_id else None
+    if r is None and reference:
+        r = rows.filter(provider=c.provider, provider_reference=reference).first()
+    if r is None:
+        r = RecurringSupport.objects.create(
+            supporter=c.supporter,
+            provider=c.provider,
+            provider_reference=reference,
+            amount_minor=(state.amount_minor if state else None) or c.amount_minor,
+            currency=(state.currency if state else "") or c.currency,
+            frequency=(state.frequency if state and state.frequency else c.frequency),
+            is_test=c.is_test,
+        )
+        audit_record(
+            actor=actor,
+            action="recurring.created",
+            recurring=r,
+            contribution=c,
+            reference=reference,
+        )
+    if c.recurring_id != r.pk:
+        c.recurring = r
+        c.save(update_fields=["recurring", "updated_at"])
+    return r
 
 
 def contribution_renewal_record(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from masthead.payments import registry
@@ -17,6 +17,19 @@ from masthead.supporters.services.audit import audit_record
 from masthead.supporters.signals import recurring_changed
 
 APPLIED, UNCHANGED, STALE = "applied", "unchanged", "stale"
+
+
+def recurring_reference_lock(*, provider: str, reference: str) -> None:
+    """Step (1) of the lock order (see ``services.events``): hold the subscription's reference
+    until the transaction ends, so that keeping an event about it as unmatched and creating
+    the recurring support (neither row exists yet: no row lock can) happen one after the
+    other. SQLite needs nothing: its writers are serialised already (IMMEDIATE)."""
+    if reference and connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
+                [f"masthead.recurring:{provider}:{reference}"],
+            )
 
 
 def recurring_state_of(*, recurring: RecurringSupport) -> RecurringState:

@@ -81,6 +81,7 @@ def test_cleanup_forgets_what_is_no_longer_needed(test_mode):
         "abandoned checkouts": 1,
         "addresses": 1,
         "webhook events": 0,
+        "unmatched events": 0,
     }
     abandoned.refresh_from_db()
     assert abandoned.status == Contribution.Status.CANCELLED and abandoned.supporter is None
