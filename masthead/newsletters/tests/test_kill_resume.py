@@ -10,9 +10,13 @@ What is asserted is the engine's documented guarantee (``services.sending``), ex
 - everyone receives exactly one copy, except recipients the ledger itself marks
   ``unconfirmed`` (handed over when a worker died, answer not recorded): those received at
   most one, and the ones that received none are the one window two independent systems
-  cannot close — a kill landing between the ledger's "handed over" commit and the final dots,
-  at most one message per connection per kill. At this test's pace a kill lands there in
-  well under one run in ten; the run prints how often it happened.
+  cannot close — a kill landing between one message's "handed over" commit and its final
+  dot: at most one message per kill, whatever the number of connections. The test kills
+  just after the server received a message, so its kills fall among hand-overs and now and
+  then one lands in the window; the run prints how many did.
+
+The killed worker's rows are taken over only once its lease has run out (nothing is judged
+by process ids): the test waits for that before the dispatcher runs again.
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 SUBSCRIBERS = 3000
 KILL_AFTER = [300, 800, 1300, 1800, 2300]  # messages received before each SIGKILL
 CONNECTIONS = 4
+LEASE_SECONDS = 5
 SOURCE_ROOT = Path(__file__).resolve().parents[3]
 
 
@@ -59,6 +64,7 @@ def start_worker(sink, log: Path) -> subprocess.Popen:
         "MASTHEAD_NEWSLETTER_CONCURRENCY": str(CONNECTIONS),
         # Paced like a real relay's limit; also keeps the test's run short and even.
         "MASTHEAD_NEWSLETTER_RATE": "300",
+        "MASTHEAD_NEWSLETTER_LEASE_SECONDS": str(LEASE_SECONDS),
     }
     with log.open("ab") as out:
         return subprocess.Popen(
@@ -104,7 +110,9 @@ def test_sigkilled_worker_resumes_and_everyone_gets_exactly_one_copy(settings, t
             worker.send_signal(signal.SIGKILL)
             worker.wait()
             kills += 1
-            # A minute passes: the dispatcher's next run is due when the worker comes back.
+            # The dead worker's lease runs out, and the dispatcher's next run is due when the
+            # worker comes back (it runs every minute).
+            time.sleep(LEASE_SECONDS + 0.5)
             PeriodicJob.objects.filter(name="newsletters.dispatch").update(
                 next_run_at=timezone.now()
             )
@@ -146,6 +154,9 @@ def test_sigkilled_worker_resumes_and_everyone_gets_exactly_one_copy(settings, t
     assert max(message_ids.values()) == 1
     # Everyone the ledger does not flag got exactly one copy.
     assert missing <= unconfirmed, f"never sent and not flagged: {list(missing - unconfirmed)[:5]}"
-    assert len(missing) <= CONNECTIONS * kills
+    # One message in the window per kill, never a whole group; the unconfirmed that were
+    # delivered are at most the group whose answers were not yet recorded.
+    assert len(missing) <= kills
+    assert len(unconfirmed) <= CONNECTIONS * kills
     assert statuses.keys() <= {"sent", "unconfirmed"}
     assert set(per_recipient) | missing == expected

@@ -45,8 +45,11 @@ class Command(BaseCommand):
         )
         bar.update_to(already)
         try:
+            # Waits for rows another run holds (a killed one: until its lease runs out).
             report = sending.edition_send_run(
-                edition_id=item.pk, progress=lambda sent, total: bar.update_to(already + sent)
+                edition_id=item.pk,
+                progress=lambda sent, total: bar.update_to(already + sent),
+                wait_for_others=True,
             )
         finally:
             bar.close()
