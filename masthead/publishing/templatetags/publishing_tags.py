@@ -5,6 +5,7 @@ from django.utils.html import format_html, json_script
 from django.utils.safestring import mark_safe
 
 from masthead.core.memo import memo, shows
+from masthead.core.templatetags.machine_dates import html_datetime
 from masthead.publishing import selectors
 from masthead.publishing.models import ArticlePage, HomePage, InfoPage, SectionPage
 
@@ -101,8 +102,8 @@ def social_meta(context, page) -> str:
             tags += [("property", "og:image:alt", page.lead_image_alt)]
     if is_article:
         tags += [
-            ("property", "article:published_time", page.published_at.isoformat()),
-            ("property", "article:modified_time", page.modified_at.isoformat()),
+            ("property", "article:published_time", html_datetime(page.published_at)),
+            ("property", "article:modified_time", html_datetime(page.modified_at)),
             ("property", "article:section", page.section.title),
         ]
     return mark_safe(  # noqa: S308 - every value is escaped by format_html
@@ -131,8 +132,8 @@ def article_json_ld(context, page: ArticlePage) -> str:
         "@type": "NewsArticle",
         "headline": page.title[:110],
         "description": page.standfirst,
-        "datePublished": page.published_at.isoformat(),
-        "dateModified": page.modified_at.isoformat(),
+        "datePublished": html_datetime(page.published_at),
+        "dateModified": html_datetime(page.modified_at),
         "author": authors or [publisher],
         "publisher": publisher,
         "mainEntityOfPage": {"@type": "WebPage", "@id": settings.BASE_URL + page.url},
