@@ -28,6 +28,36 @@ EMAIL_COLUMNS = ("email", "email address", "e-mail", "email_address", "e-mail ad
 MAX_FILE_BYTES = 200 * 1024 * 1024
 
 
+@dataclass(frozen=True)
+class SkipRule:
+    """A column some service's export has, and the values that mean "not a subscriber"."""
+
+    column: str  # compared in lower case
+    skips: Callable[[str], bool]
+    why: str
+
+
+# Recognised by their columns. Names are never read: Masthead keeps only the address.
+SKIP_RULES = (
+    # Ghost, Members → Export (id,email,name,note,subscribed_to_emails,…,deleted_at,labels,tiers)
+    SkipRule(
+        "subscribed_to_emails",
+        lambda v: v.strip().lower() != "true",
+        "not subscribed to emails (Ghost)",
+    ),
+    SkipRule("deleted_at", lambda v: bool(v.strip()), "deleted member (Ghost)"),
+    # Mailchimp's unsubscribed and cleaned exports (Email Address,…,UNSUB_TIME / CLEAN_TIME)
+    SkipRule("unsub_time", lambda v: bool(v.strip()), "unsubscribed (Mailchimp)"),
+    SkipRule("clean_time", lambda v: bool(v.strip()), "cleaned (Mailchimp)"),
+    # listmonk (email,name,attributes,status,…)
+    SkipRule(
+        "status",
+        lambda v: v.strip().lower() in ("blocklisted", "unsubscribed"),
+        "blocklisted or unsubscribed (listmonk)",
+    ),
+)
+
+
 class ImportFileError(Exception):
     """The file cannot be read as a subscriber list at all (encoding, columns, size)."""
 
@@ -60,8 +90,11 @@ class ImportReport:
     confirmed: bool
 
 
-def import_file_read(*, path: Path) -> list[tuple[int, str]]:
-    """The address column of a CSV file as (line number, raw value). Raises ImportFileError."""
+def import_file_read(*, path: Path, skipped: list[BadRow] | None = None) -> list[tuple[int, str]]:
+    """The address column of a CSV file as (line number, raw value). Raises ImportFileError.
+
+    Rows the export itself marks as not subscribed (``SKIP_RULES``) are left out, and added
+    to ``skipped`` when given."""
     try:
         size = path.stat().st_size
     except OSError as exc:
@@ -98,12 +131,20 @@ def import_file_read(*, path: Path) -> list[tuple[int, str]]:
             f"{path.name} has no email column. The first line must name the columns, with one "
             f"called “email” (or “Email Address”). Found: {found}."
         )
+    rules = [(names.index(r.column), r) for r in SKIP_RULES if r.column in names]
     rows = []
     try:
         for record in reader:
             if not any(cell.strip() for cell in record):
                 continue
             value = record[column] if column < len(record) else ""
+            rule = next(
+                (r for i, r in rules if r.skips(record[i] if i < len(record) else "")), None
+            )
+            if rule is not None:
+                if skipped is not None:
+                    skipped.append(BadRow(reader.line_num, value[:80], rule.why))
+                continue
             rows.append((reader.line_num, value))
     except csv.Error as exc:
         raise ImportFileError(f"{path.name} line {reader.line_num}: {exc}") from None

@@ -4,6 +4,7 @@ Every row is checked before anything is written; a file with any bad row imports
 the bad rows are listed with their line numbers.
 """
 
+from collections import Counter
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -38,8 +39,9 @@ class Command(BaseCommand):
         if newsletter is None:
             known = ", ".join(Newsletter.objects.values_list("slug", flat=True)) or "none yet"
             raise CommandError(f"There is no newsletter {slug!r}. Known: {known}.")
+        skipped: list[imports.BadRow] = []
         try:
-            rows = imports.import_file_read(path=file)
+            rows = imports.import_file_read(path=file, skipped=skipped)
         except imports.ImportFileError as exc:
             raise CommandError(str(exc)) from None
         bar = Progress(total=len(rows), label="Checking", unit="rows", stream=self.stderr._out)
@@ -76,6 +78,10 @@ class Command(BaseCommand):
             ("left this list before, not added again", report.left_before),
             ("on the suppression list, skipped", report.suppressed),
             ("duplicate rows in the file", report.duplicates),
+            *(
+                (f"not imported: {why}", n)
+                for why, n in Counter(r.problem for r in skipped).items()
+            ),
         ):
             if count:
                 self.stdout.write(f"  {count} {label}")
