@@ -137,3 +137,17 @@ def test_front_page_sections_show_their_newest_even_when_quiet():
         busy.pk: [a.pk for a in recent[1:5]],
         quiet.pk: [a.pk for a in old],
     }
+
+
+def test_tags_and_authors_in_any_script_have_their_pages(client):
+    world = factories.section(title="World")
+    writer = factories.author(name="Анна Репортёр")
+    writer.slug = "анна-репортёр"
+    writer.save()
+    article = factories.article(parent=world, authors=[writer], tags=["Москва"], with_image=False)
+    html = client.get(article.url).content.decode()
+    tag_page = client.get("/tags/москва/")
+    assert tag_page.status_code == 200 and article.title in tag_page.content.decode()
+    author_page = client.get("/authors/анна-репортёр/")
+    assert author_page.status_code == 200 and article.title in author_page.content.decode()
+    assert "/tags/%D0%BC%D0%BE%D1%81%D0%BA%D0%B2%D0%B0/" in html or "/tags/москва/" in html
