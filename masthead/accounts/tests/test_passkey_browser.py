@@ -8,7 +8,8 @@ from collections.abc import Iterator
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
 from django.test.testcases import LiveServerThread
 from django_otp_webauthn.models import WebAuthnCredential
 
@@ -16,6 +17,7 @@ from masthead.audit.models import SecurityAction, SecurityEvent
 
 pytestmark = [
     pytest.mark.browser,
+    pytest.mark.runs_last,  # see conftest.py: it would leave later transactional tests no data
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
@@ -68,10 +70,20 @@ def page(browser):
 
 
 def test_passkey_enrolment_then_passwordless_and_second_factor_sign_in(site, page):
+    # Admin access from the permission itself, not the Editor group of the data migrations:
+    # this test runs last (see conftest.py) and must not rely on their rows.
     user = get_user_model().objects.create_user(
         username="reporter", email="reporter@example.org", password=PASSWORD, is_staff=True
     )
-    user.groups.add(Group.objects.get(name="Editor"))
+    user.user_permissions.add(
+        Permission.objects.get_or_create(
+            codename="access_admin",
+            content_type=ContentType.objects.get_or_create(app_label="wagtailadmin", model="admin")[
+                0
+            ],
+            defaults={"name": "Can access Wagtail admin"},
+        )[0]
+    )
 
     # First sign-in: the password, then a passkey must be set up before the admin opens.
     page.goto(f"{site}/admin/login/")
