@@ -7,6 +7,8 @@ and loads one article page with ``wrk`` for a fixed time, in these set-ups, one 
   ceiling of the server itself (nothing in Django can answer faster than this);
 - cold: the full-page cache switched off (``MASTHEAD_PAGE_CACHE=false``), every request renders;
 - warm: the full-page cache on, kept in files under the data directory (the default);
+- warm, junk query: the same article with a new random ``?utm_x=`` on every request (wrk
+  script), which the page cache must answer from the article's own entry;
 - warm, Redis: the same with ``REDIS_URL`` (skipped with a note if Redis does not answer).
 
 Prints requests/s and p50/p99 latency (wrk's ``--latency``) as a table, the warm/cold ratio
@@ -126,8 +128,25 @@ def wrk_path() -> str:
     raise BenchError("wrk is needed: sudo apt-get install wrk")
 
 
+# Every request a new ``?utm_x=``: a query string no page reads, as link trackers add them.
+JUNK_QUERY_SCRIPT = """
+local n = 0
+request = function()
+  n = n + 1
+  return wrk.format(nil, wrk.path .. "?utm_x=" .. math.random(1, 1000000000) .. "-" .. n)
+end
+"""
+
+
 def run_wrk(
-    wrk: str, url: str, *, seconds: int, connections: int, threads: int, close: bool
+    wrk: str,
+    url: str,
+    *,
+    seconds: int,
+    connections: int,
+    threads: int,
+    close: bool,
+    script: Path | None = None,
 ) -> WrkResult:
     command = [
         wrk,
@@ -139,6 +158,8 @@ def run_wrk(
     ]
     if close:
         command += ["--header", "Connection: close"]
+    if script is not None:
+        command += ["--script", str(script)]
     done = subprocess.run(
         [*command, url], capture_output=True, text=True, timeout=seconds + 30, check=False
     )
@@ -368,6 +389,7 @@ def measure(
     path: str,
     *,
     expect_cache: str | None,
+    script: Path | None = None,
 ) -> WrkResult:
     status = server.get(path)[0]
     if status != 200:
@@ -380,10 +402,12 @@ def measure(
         connections=args.connections,
         threads=args.wrk_threads,
         close=args.no_keepalive,
+        script=script,
     )
-    seen = server.get(path)[1].get("X-Page-Cache")
+    checked = f"{path}?utm_x=bench-check" if script is not None else path
+    seen = server.get(checked)[1].get("X-Page-Cache")
     if seen != expect_cache:
-        raise BenchError(f"{path}: expected X-Page-Cache {expect_cache!r}, got {seen!r}")
+        raise BenchError(f"{checked}: expected X-Page-Cache {expect_cache!r}, got {seen!r}")
     cpu_before = server.cpu_seconds()
     result = run_wrk(
         wrk,
@@ -392,6 +416,7 @@ def measure(
         connections=args.connections,
         threads=args.wrk_threads,
         close=args.no_keepalive,
+        script=script,
     )
     if result.problems:
         raise BenchError(f"{path}: " + "; ".join(result.problems) + f"\n{server.log_tail()}")
@@ -415,9 +440,12 @@ def run_rows(
         Row("static file (server ceiling)", name),
         Row("cold (page cache off)", name),
         Row("warm (page cache, files)", name, is_warm=True),
+        Row("warm, random ?utm_x= (files)", name, is_warm=True),
         Row("warm (page cache, Redis)", name, is_warm=True),
     ]
-    static_row, cold_row, warm_row, redis_row = rows
+    static_row, cold_row, warm_row, junk_row, redis_row = rows
+    junk_script = log_dir / "junk-query.lua"
+    junk_script.write_text(JUNK_QUERY_SCRIPT)
 
     def serve(**env: str) -> contextlib.AbstractContextManager[Server]:
         return running(config, data_dir, log_dir, article, **env)
@@ -429,6 +457,9 @@ def run_rows(
     print(f"[{name}] warm: page cache in files; static file on the same server…", flush=True)
     with serve() as server:
         warm_row.result = measure(args, wrk, server, article, expect_cache="hit")
+        junk_row.result = measure(
+            args, wrk, server, article, expect_cache="hit", script=junk_script
+        )
         static_row.result = measure(args, wrk, server, static, expect_cache=None)
 
     if args.redis_url and redis_answers(args.redis_url):

@@ -11,6 +11,14 @@ process on the machine; in Redis when ``REDIS_URL`` is set.
 A hit costs one cache read and one ``stat``: each process keeps the generation number it
 last read and asks the cache again only when the machine's stamp file says it moved, or
 after ``GENERATION_TTL`` seconds (for processes on other machines sharing Redis).
+
+Query strings: every view (or page type) that reads query parameters declares them once, with
+``QueryParameters`` (``reads_query`` on a view function), each with a function that cleans a
+value. The view then sees only those parameters, cleaned: what it renders depends on the path
+and the declared parameters alone, so the cache keys on exactly those. After a render, the
+cache remembers (per path and generation) which declarations answered it; later requests for
+that path drop every other parameter (``?utm_source=``, ``?fbclid=``) before the key is made,
+and are answered the same bytes. A path no declaration answered keys on its full query.
 """
 
 from __future__ import annotations
@@ -20,11 +28,12 @@ import hashlib
 import logging
 import os
 import time
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 
 logger = logging.getLogger(__name__)
 
@@ -162,6 +171,96 @@ def connect_invalidation() -> None:
     )
 
 
+# --- Query parameters ----------------------------------------------------------------------
+
+# A cleaner takes a parameter's raw value and returns the value the view reads, or None to
+# drop it. It must map the endless malformed values onto few (one, or none): every distinct
+# result is a distinct cache entry.
+Cleaner = Callable[[str], str | None]
+
+# Declarations by name: the cache stores names, each process finds the cleaners here.
+_declared: dict[str, QueryParameters] = {}
+# On the request: the names of the declarations that read its query, for the cache to note.
+READS_ATTR = "page_cache_reads"
+
+
+class QueryParameters:
+    """The query parameters one view, page type or middleware reads, each with its cleaner.
+
+    ``apply(request)`` (in a view) leaves the view only these parameters, cleaned; ``declare``
+    (in a middleware, which must not take parameters from the views inside it) only says they
+    are read. Either way the page cache keys this path's later requests on them alone.
+    Declared once, at import time, under a unique ``name``.
+    """
+
+    def __init__(self, name: str, **cleaners: Cleaner) -> None:
+        self.name, self.cleaners = name, cleaners
+        _declared[name] = self
+
+    def clean(self, query: QueryDict) -> QueryDict:
+        return _query_clean(query, self.cleaners)
+
+    def declare(self, request: HttpRequest) -> None:
+        reads = getattr(request, READS_ATTR, None)
+        if reads is not None:  # set by the page cache on requests it may store
+            reads.add(self.name)
+
+    def apply(self, request: HttpRequest) -> None:
+        self.declare(request)
+        _request_query_replace(request, self.clean(request.GET))
+
+
+def reads_query(**cleaners: Cleaner):
+    """Decorate a view function with the query parameters it reads (none if called bare)."""
+
+    def decorator(view):
+        declaration = QueryParameters(f"{view.__module__}.{view.__qualname__}", **cleaners)
+
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs):
+            declaration.apply(request)
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def _query_clean(query: QueryDict, cleaners: dict[str, Cleaner]) -> QueryDict:
+    # One value per parameter, the last one (what ``QueryDict.get`` reads), in name order.
+    cleaned = QueryDict(mutable=True)
+    for name in sorted(cleaners.keys() & query.keys()):
+        value = cleaners[name](query[name])
+        if value is not None:
+            cleaned[name] = value
+    return QueryDict(cleaned.urlencode())  # read-only, like the request's own
+
+
+def _request_query_replace(request: HttpRequest, query: QueryDict) -> None:
+    # ``GET`` is a cached attribute computed from QUERY_STRING: set both, so that
+    # ``get_full_path()`` (the cache key, redirects) agrees with what the view reads.
+    request.GET = query
+    request.META["QUERY_STRING"] = query.urlencode(safe="/:,")
+
+
+def _reads_key(request: HttpRequest, generation: int) -> str:
+    raw = f"{request.scheme}://{request.get_host()}{request.path}"
+    digest = hashlib.blake2b(raw.encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
+    return f"page-cache:{ENTRY_FORMAT}:{generation}:reads:{digest}"
+
+
+def _query_canonicalise(request: HttpRequest, generation: int) -> bool:
+    """Leave the request only the parameters its path's views read, if they are known."""
+    names = cache.get(_reads_key(request, generation))
+    if names is None or not all(name in _declared for name in names):
+        return False
+    cleaners = {}
+    for name in names:
+        cleaners.update(_declared[name].cleaners)
+    _request_query_replace(request, _query_clean(request.GET, cleaners))
+    return True
+
+
 def _cache_key(request: HttpRequest, generation: int) -> str:
     raw = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
     digest = hashlib.blake2b(raw.encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
@@ -183,8 +282,12 @@ class PageCacheMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not self._cacheable_request(request):
             return self.get_response(request)
+        readers_known = False
         try:
-            key = _cache_key(request, current_generation())
+            generation = current_generation()
+            if request.META.get("QUERY_STRING"):
+                readers_known = _query_canonicalise(request, generation)
+            key = _cache_key(request, generation)
             stored = cache.get(key)
         except Exception:  # noqa: BLE001 - an unreachable cache must not take the site down
             logger.warning("Page cache unavailable; serving uncached", exc_info=True)
@@ -194,6 +297,7 @@ class PageCacheMiddleware:
             # rebuilds the response, the hot path of every cached page.
             status, headers, body = stored
             return HttpResponse(body, status=status, headers=headers)
+        setattr(request, READS_ATTR, set())
         response = self.get_response(request)
         if self._cacheable_response(response):
             headers = tuple(
@@ -202,8 +306,18 @@ class PageCacheMiddleware:
                 if name.lower() not in PRIVATE_HEADERS
             )
             entry = (response.status_code, (*headers, HIT_HEADER), response.content)
+            reads = getattr(request, READS_ATTR)
             try:
                 cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+                if reads and not readers_known and response.status_code == 200:
+                    # Who reads this path's query: later requests for it, with any query, keep
+                    # only their parameters in the key. Only a page (200) shows every reader
+                    # of the path: a middleware's early redirect skips the view's.
+                    cache.set(
+                        _reads_key(request, generation),
+                        tuple(sorted(reads)),
+                        settings.PAGE_CACHE_SECONDS,
+                    )
             except Exception:  # noqa: BLE001 - the page is rendered; answer it anyway
                 logger.warning("Page cache unavailable; page not stored", exc_info=True)
             else:

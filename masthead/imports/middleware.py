@@ -12,8 +12,23 @@ from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import Site
 
-# ?p= posts, ?page_id= pages, ?cat= categories, ?tag= tags, ?attachment_id= media.
-WORDPRESS_QUERY_KEYS = frozenset({"p", "page_id", "cat", "tag", "attachment_id"})
+from masthead.core.page_cache import QueryParameters
+
+
+def _number(raw: str) -> str | None:
+    return raw if raw.isascii() and raw.isdigit() and len(raw) <= 12 else None
+
+
+def _slug(raw: str) -> str | None:
+    return raw if 0 < len(raw) <= 200 else None
+
+
+# ?p= posts, ?page_id= pages, ?cat= categories, ?tag= tags, ?attachment_id= media. Declared
+# to the page cache, so that they stay in its key for the front page.
+WORDPRESS_QUERY = QueryParameters(
+    "imports.wordpress", p=_number, page_id=_number, cat=_slug, tag=_slug, attachment_id=_number
+)
+WORDPRESS_QUERY_KEYS = frozenset(WORDPRESS_QUERY.cleaners)
 
 
 class OldQueryAddressMiddleware:
@@ -21,6 +36,8 @@ class OldQueryAddressMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path == "/":
+            WORDPRESS_QUERY.declare(request)
         if (
             request.path == "/"
             and request.method in ("GET", "HEAD")

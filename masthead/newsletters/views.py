@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
+from masthead.core.page_cache import reads_query
 from masthead.core.public_forms import (
     PublicForm,
     Rate,
@@ -110,6 +111,7 @@ def _link_post_refused(request) -> HttpResponse | None:
 
 
 @require_safe
+@reads_query()
 def newsletter_index(request: HttpRequest) -> HttpResponse:
     newsletters = list(selectors.newsletters_public())
     latest = {n.pk: selectors.editions_sent(newsletter=n).first() for n in newsletters}
@@ -125,6 +127,7 @@ def newsletter_index(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@reads_query()
 def newsletter_archive(request: HttpRequest, slug: str) -> HttpResponse:
     newsletter = Newsletter.objects.filter(slug=slug, is_public=True).first()
     if newsletter is None:
@@ -154,6 +157,7 @@ def _edition_page(request, edition, *, is_preview: bool) -> HttpResponse:
 
 
 @require_safe
+@reads_query()
 def edition_web(request: HttpRequest, slug: str, edition_id: int) -> HttpResponse:
     edition = selectors.edition_sent_get(newsletter_slug=slug, edition_id=edition_id)
     if edition is None:
@@ -162,6 +166,7 @@ def edition_web(request: HttpRequest, slug: str, edition_id: int) -> HttpRespons
 
 
 @require_safe
+@reads_query()
 def preview(request: HttpRequest) -> HttpResponse:
     edition = selectors.edition_for_preview()
     if edition is None:

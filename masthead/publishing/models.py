@@ -25,8 +25,9 @@ from wagtail.snippets.models import register_snippet
 
 from masthead.core.memo import active as memo_active
 from masthead.core.memo import memo
+from masthead.core.page_cache import QueryParameters
 from masthead.publishing.blocks import ArticleBodyBlock, InfoBodyBlock
-from masthead.publishing.pagination import FIRST, redirect_query_page
+from masthead.publishing.pagination import FIRST, PAGE_QUERY, redirect_query_page
 
 
 @register_snippet
@@ -67,7 +68,21 @@ class Author(index.Indexed, models.Model):
 
 class BuildAware:
     """Mixed into every page type. Inside a build (``core.memo``) where no page has a view
-    restriction, the usual case, Wagtail's per-page check for restrictions reads nothing."""
+    restriction, the usual case, Wagtail's per-page check for restrictions reads nothing.
+
+    ``query_parameters``: what the page type reads of the query string; it sees nothing else,
+    and the page cache keys on nothing else (``?utm_source=`` is the same page)."""
+
+    query_parameters = QueryParameters("publishing.page")
+
+    def serve(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        self.query_clean(request)
+        return super().serve(request, *args, **kwargs)
+
+    def query_clean(self, request: HttpRequest) -> None:
+        # An editor's preview is an admin request, whose query is Wagtail's to read.
+        if not getattr(request, "is_preview", False):
+            self.query_parameters.apply(request)
 
     def get_view_restrictions(self):
         if memo_active() and not memo("any_view_restriction", PageViewRestriction.objects.exists):
@@ -95,6 +110,7 @@ class HomePage(BuildAware, Page):
     parent_page_types = ["wagtailcore.Page"]
     max_count = 1
     template = "publishing/home_page.html"
+    query_parameters = QueryParameters("publishing.HomePage", **PAGE_QUERY)
 
     def route(self, request: HttpRequest, path_components: list[str]):
         if path_components and memo_active():  # inside a build: from a map of addresses
@@ -107,7 +123,9 @@ class HomePage(BuildAware, Page):
         return super().route(request, path_components)
 
     def serve(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        # The front page is not paginated; older stories live in the archive.
+        # The front page is not paginated; older stories live in the archive. (Its query is
+        # cleaned here already, since it is read before ``BuildAware.serve``.)
+        self.query_clean(request)
         if "page" in request.GET:
             return redirect_query_page(request, "/archive/")
         return super().serve(request, *args, **kwargs)
@@ -132,6 +150,7 @@ class SectionPage(BuildAware, RoutablePageMixin, Page):
     parent_page_types = ["publishing.HomePage"]
     template = "publishing/section_page.html"
     per_page = 12
+    query_parameters = QueryParameters("publishing.SectionPage", **PAGE_QUERY)
 
     @path("")
     def first_page(self, request: HttpRequest) -> HttpResponse:

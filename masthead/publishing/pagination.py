@@ -9,7 +9,8 @@ an archive of thousands keeps its file. A removed or back-dated article moves th
 than it.
 
 A ``?page=N`` query is accepted for old links and redirected to its path; anything else in
-it is not a page number and gets a 404.
+it is not a page number and gets a 404. Listings declare ``PAGE_QUERY`` as what they read of
+the query string (``core.page_cache``): every malformed value reaches them as ``page=``.
 """
 
 from __future__ import annotations
@@ -83,9 +84,20 @@ def paginate(queryset, number: int, per_page: int, base_path: str) -> ListingPag
     return ListingPage(queryset[page_slice(count, per_page, number)], number, last, base_path)
 
 
-def redirect_query_page(request: HttpRequest, base_path: str) -> HttpResponsePermanentRedirect:
-    raw = request.GET.get("page", "")
+def page_number_clean(raw: str) -> str:
+    """A ``?page=`` value as listings read it: the number, or ``""`` for anything else."""
     if not raw.isascii() or not raw.isdigit() or len(raw) > MAX_PAGE_DIGITS or int(raw) < 1:
+        return ""
+    return str(int(raw))
+
+
+# The query parameters a listing reads (its cleaners, for ``core.page_cache``).
+PAGE_QUERY = {"page": page_number_clean}
+
+
+def redirect_query_page(request: HttpRequest, base_path: str) -> HttpResponsePermanentRedirect:
+    raw = page_number_clean(request.GET.get("page", ""))
+    if not raw:
         raise Http404("Not a page number.")
     number = int(raw)
     return HttpResponsePermanentRedirect(base_path if number == 1 else f"{base_path}page/{number}/")

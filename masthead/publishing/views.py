@@ -6,9 +6,10 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
+from masthead.core.page_cache import reads_query
 from masthead.publishing import selectors
 from masthead.publishing.models import Author
-from masthead.publishing.pagination import FIRST, redirect_query_page
+from masthead.publishing.pagination import FIRST, PAGE_QUERY, redirect_query_page
 
 PER_PAGE = 12
 
@@ -25,6 +26,7 @@ def _listing(
 
 
 @require_safe
+@reads_query(**PAGE_QUERY)
 def author_detail(request: HttpRequest, slug: str, number: int = FIRST) -> HttpResponse:
     author = get_object_or_404(Author, slug=slug)
     return _listing(
@@ -38,6 +40,7 @@ def author_detail(request: HttpRequest, slug: str, number: int = FIRST) -> HttpR
 
 
 @require_safe
+@reads_query(**PAGE_QUERY)
 def tag_detail(request: HttpRequest, slug: str, number: int = FIRST) -> HttpResponse:
     tag = get_object_or_404(Tag, slug=slug)
     articles = selectors.articles_for_tag(tag=tag)
@@ -54,6 +57,7 @@ def tag_detail(request: HttpRequest, slug: str, number: int = FIRST) -> HttpResp
 
 
 @require_safe
+@reads_query(**PAGE_QUERY)
 def archive(request: HttpRequest, number: int = FIRST) -> HttpResponse:
     return _listing(
         request,

@@ -9,6 +9,7 @@ show one reader's contribution are never cached anywhere.
 from __future__ import annotations
 
 import logging
+import re
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -21,6 +22,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
 from masthead.core.models import PublicationSettings
+from masthead.core.page_cache import reads_query
 from masthead.core.public_forms import (
     PublicForm,
     Rate,
@@ -39,7 +41,12 @@ from masthead.payments.base import (
 from masthead.supporters import protection, selectors, services
 from masthead.supporters.amounts import format_amount
 from masthead.supporters.cookies import snooze_cookie_set, supporter_cookie_set
-from masthead.supporters.forms import ContributionForm, ReminderForm, form_view
+from masthead.supporters.forms import (
+    CAMPAIGN_PATTERN,
+    ContributionForm,
+    ReminderForm,
+    form_view,
+)
 from masthead.supporters.models import Contribution
 
 logger = logging.getLogger(__name__)
@@ -144,10 +151,27 @@ def _support_page(
 
 
 @require_safe
+@reads_query()
 def support(request: HttpRequest) -> HttpResponse:
     support_settings = selectors.support_settings(request=request)
     form = ContributionForm(options=selectors.form_options(support=support_settings))
     return _support_page(request, form=form, campaign="support-page")
+
+
+def _matching(pattern: str):
+    compiled = re.compile(pattern)
+    return lambda raw: raw if compiled.match(raw) else None
+
+
+# What a link or an appeal may fill in, each in its own format: only those reach the form
+# (and the page cache's key), so made-up values cannot multiply the cached pages.
+PREFILL_QUERY = {
+    "frequency": lambda raw: raw if raw in Frequency.values else None,
+    "currency": _matching(r"^[A-Z]{3}$"),
+    "amount": _matching(r"^\d{1,6}(?:[.,]\d{1,2})?$"),
+    "campaign": lambda raw: raw if CAMPAIGN_PATTERN.match(raw) else None,
+    "method": _matching(r"^[a-z0-9_-]{1,40}$"),
+}
 
 
 def _form_initial(request: HttpRequest) -> dict:
@@ -160,6 +184,7 @@ def _form_initial(request: HttpRequest) -> dict:
 
 @csrf_exempt
 @require_http_methods(["GET", "HEAD", "POST"])
+@reads_query(**PREFILL_QUERY)
 def contribute(request: HttpRequest) -> HttpResponse:
     """GET: the support page with the form filled in from a link or an appeal. POST: start
     the contribution and go to the payment step."""
