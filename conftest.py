@@ -44,3 +44,29 @@ def pytest_collection_modifyitems(items):
     last = [item for item in items if item.get_closest_marker("runs_last")]
     if last:
         items[:] = [item for item in items if not item.get_closest_marker("runs_last")] + last
+
+
+# --- Serialized rollback that survives a replaced connection object -------------------------
+# Django keeps the serialized copy of the migrations' rows (which ``serialized_rollback``
+# restores before each transactional test) on the connection object, as
+# ``_test_serialized_contents``. Somewhere in a full session (browser tests, live servers and
+# asyncio servers in threads) the main thread is handed a fresh connection object without it,
+# and from then on transactional tests start on an empty database. We keep the copy from the
+# first test and give it back to whichever connection object is current before each test's
+# fixtures run. ``masthead/core/tests/test_test_database.py`` pins the attribute's name.
+_serialized_contents: dict[str, str] = {}
+
+
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
+def pytest_runtest_setup(item):
+    from django.db import connections
+
+    for alias, contents in _serialized_contents.items():
+        connection = connections[alias]
+        if not hasattr(connection, "_test_serialized_contents"):
+            connection._test_serialized_contents = contents
+    yield
+    for alias in connections:
+        contents = getattr(connections[alias], "_test_serialized_contents", None)
+        if contents is not None:
+            _serialized_contents.setdefault(alias, contents)
