@@ -53,7 +53,7 @@ def pytest_collection_modifyitems(items):
 # asyncio servers in threads) the main thread is handed a fresh connection object without it,
 # and from then on transactional tests start on an empty database. We keep the copy from the
 # first test and give it back to whichever connection object is current before each test's
-# fixtures run. ``masthead/core/tests/test_test_database.py`` pins the attribute's name.
+# fixtures run. ``masthead/project/tests/test_test_database.py`` pins the attribute's name.
 _serialized_contents: dict[str, str] = {}
 
 

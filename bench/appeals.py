@@ -275,8 +275,8 @@ def main() -> int:
 
     from playwright.sync_api import sync_playwright
 
-    from masthead.core.demo import content
-    from masthead.core.tests.demo_server import running_demo_site
+    from masthead.project.demo import content
+    from masthead.project.tests.demo_server import running_demo_site
 
     if not os.access(CHROMIUM, os.X_OK):
         raise BenchError(f"Chromium is needed at {CHROMIUM}: apt-get install chromium")

@@ -118,7 +118,7 @@ def run(command: list[str], *, env: dict | None = None, timeout: int = 7200, cwd
 
 
 def masthead(env: dict, *args: str, timeout: int = 7200) -> Timed:
-    return run([sys.executable, "-m", "masthead.core.cli", *args], env=env, timeout=timeout)
+    return run([sys.executable, "-m", "masthead.project.cli", *args], env=env, timeout=timeout)
 
 
 def environment(data_dir: Path, database_url: str | None) -> dict[str, str]:
@@ -760,7 +760,7 @@ def main() -> int:
         "updates and serving again).",
     )
     args = parser.parse_args()
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "masthead.core.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "masthead.project.settings")
     if args.step == "generate":
         generate(args.size)
         return 0

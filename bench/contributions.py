@@ -97,7 +97,7 @@ def django_snippet(env: dict[str, str], code: str) -> str:
     prelude = "import django, json\ndjango.setup()\n"
     out = run(
         [sys.executable, "-c", prelude + code],
-        env={**env, "DJANGO_SETTINGS_MODULE": "masthead.core.settings"},
+        env={**env, "DJANGO_SETTINGS_MODULE": "masthead.project.settings"},
     )
     return out.strip().splitlines()[-1] if out.strip() else ""
 
@@ -155,7 +155,7 @@ def serving(env: dict[str, str], port: int, workers: int, threads: int):
     log = open(Path(env["MASTHEAD_DATA_DIR"]) / "gunicorn.log", "wb")  # noqa: SIM115
     server = subprocess.Popen(
         [
-            sys.executable, "-m", "gunicorn", "masthead.core.wsgi:application",
+            sys.executable, "-m", "gunicorn", "masthead.project.wsgi:application",
             "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
             "--worker-class", "gthread", "--threads", str(threads),
             "--backlog", "2048", "--no-control-socket",
@@ -376,8 +376,8 @@ def bench_database(
     problems: list[str] = []
     try:
         print(f"[{label}] migrating a new database…", flush=True)
-        run([sys.executable, "-m", "masthead.core.cli", "migrate", "--noinput"], env)
-        run([sys.executable, "-m", "masthead.core.cli", "collectstatic", "--noinput"], env)
+        run([sys.executable, "-m", "masthead.project.cli", "migrate", "--noinput"], env)
+        run([sys.executable, "-m", "masthead.project.cli", "collectstatic", "--noinput"], env)
         django_snippet(env, PREPARE)
         rng = random.Random(args.seed)
         with serving(env, port, args.workers, args.threads):

@@ -109,7 +109,7 @@ def export_write(path: Path, uploads: Path, *, posts: int, pictures: int) -> Non
 
 def child_env(data_dir: Path, postgres: str) -> dict:
     env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DATABASE_URL")}
-    env.update(MASTHEAD_DATA_DIR=str(data_dir), DJANGO_SETTINGS_MODULE="masthead.core.settings")
+    env.update(MASTHEAD_DATA_DIR=str(data_dir), DJANGO_SETTINGS_MODULE="masthead.project.settings")
     if postgres:
         env["DATABASE_URL"] = postgres
     return env

@@ -216,7 +216,7 @@ def bench_database(kind: str, *, subscribers: int, sample: int, sink_kind: str, 
     sink = Sink(sink_kind)
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "masthead.core.settings",
+        "DJANGO_SETTINGS_MODULE": "masthead.project.settings",
         "MASTHEAD_DATA_DIR": str(data_dir),
         "DATABASE_URL": url,
         "MASTHEAD_BASE_URL": "https://news.example.org",
@@ -228,13 +228,13 @@ def bench_database(kind: str, *, subscribers: int, sample: int, sink_kind: str, 
     }
     try:
         print(f"[{kind}] migrating and creating {subscribers:,} subscribers…", flush=True)
-        run([sys.executable, "-m", "masthead.core.cli", "migrate", "-v0"], env)
+        run([sys.executable, "-m", "masthead.project.cli", "migrate", "-v0"], env)
         edition_id = child_python(SETUP, env).splitlines()[-1]
 
         print(f"[{kind}] sending with the engine ({concurrency} connections)…", flush=True)
         started = time.perf_counter()
         process = subprocess.Popen(
-            [sys.executable, "-m", "masthead.core.cli", "newsletter", "send", edition_id],
+            [sys.executable, "-m", "masthead.project.cli", "newsletter", "send", edition_id],
             env=env,
             cwd=ROOT,
             stdout=subprocess.PIPE,

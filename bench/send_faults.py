@@ -172,7 +172,7 @@ def bench_database(kind: str, *, subscribers: int, kills: int, concurrency: int,
     sink = RecordingSink(data_dir / "received.log")
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "masthead.core.settings",
+        "DJANGO_SETTINGS_MODULE": "masthead.project.settings",
         "MASTHEAD_DATA_DIR": str(data_dir),
         "DATABASE_URL": url,
         "MASTHEAD_BASE_URL": "https://news.example.org",
@@ -186,10 +186,10 @@ def bench_database(kind: str, *, subscribers: int, kills: int, concurrency: int,
     received: list[tuple[float, str]] = []
     try:
         print(f"[{kind}] migrating and creating {subscribers:,} subscribers…", flush=True)
-        run([sys.executable, "-m", "masthead.core.cli", "migrate", "-v0"], env)
+        run([sys.executable, "-m", "masthead.project.cli", "migrate", "-v0"], env)
         edition_id = child_python(SETUP, env).splitlines()[-1]
         thresholds = sorted(rng.sample(range(subscribers // 20, subscribers * 19 // 20), kills))
-        command = [sys.executable, "-m", "masthead.core.cli", "newsletter", "send", edition_id]
+        command = [sys.executable, "-m", "masthead.project.cli", "newsletter", "send", edition_id]
         started = time.monotonic()
         done_kills = 0
         for threshold in [*thresholds, None]:

@@ -175,7 +175,7 @@ def masthead_env(data_dir: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "MASTHEAD_PAGE_CACHE")}
     env.update(
         MASTHEAD_DATA_DIR=str(data_dir),
-        DJANGO_SETTINGS_MODULE="masthead.core.settings",
+        DJANGO_SETTINGS_MODULE="masthead.project.settings",
         DEBUG="false",
         LOG_LEVEL="WARNING",
         **extra,
@@ -187,7 +187,7 @@ def demo_build(data_dir: Path) -> None:
     started = time.monotonic()
     print(f"Preparing the demo publication in {data_dir}…", flush=True)
     done = subprocess.run(
-        [sys.executable, "-m", "masthead.core.cli", "demo", "--no-serve"],
+        [sys.executable, "-m", "masthead.project.cli", "demo", "--no-serve"],
         cwd=ROOT,
         env=masthead_env(data_dir),
         capture_output=True,
@@ -278,7 +278,7 @@ class Server:
             sys.executable,
             "-m",
             "gunicorn",
-            "masthead.core.wsgi:application",
+            "masthead.project.wsgi:application",
             f"--bind=127.0.0.1:{self.port}",
             f"--workers={config.workers}",
             f"--worker-class={config.worker_class}",

@@ -57,7 +57,7 @@ def static_output_rebuild() -> None:
     so that the build can use every core without forking this worker."""
     if settings.STATIC_OUTPUT_DIR is None:
         return
-    command = [sys.executable, "-m", "masthead.core.cli", "build", "--quiet"]
+    command = [sys.executable, "-m", "masthead.project.cli", "build", "--quiet"]
     command += ["--out", str(settings.STATIC_OUTPUT_DIR)]
     if settings.STATIC_PORTABLE_OUTPUT_DIR:
         command += ["--portable-out", str(settings.STATIC_PORTABLE_OUTPUT_DIR)]

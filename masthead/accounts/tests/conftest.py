@@ -10,7 +10,7 @@ PASSWORD = "correct horse battery staple 7"  # noqa: S105 - a test account's
 def pytest_configure(config):
     # The Chromium fixture (``browser``) shared with the other apps' browser tests: one
     # Playwright per session, whichever apps' tests run.
-    config.pluginmanager.import_plugin("masthead.core.tests.demo_server")
+    config.pluginmanager.import_plugin("masthead.project.tests.demo_server")
 
 
 @pytest.fixture

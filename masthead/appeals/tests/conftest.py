@@ -2,4 +2,4 @@
 
 
 def pytest_configure(config):
-    config.pluginmanager.import_plugin("masthead.core.tests.demo_server")
+    config.pluginmanager.import_plugin("masthead.project.tests.demo_server")

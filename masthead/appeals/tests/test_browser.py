@@ -2,7 +2,7 @@
 
 Each test is one browser (one Playwright context): a new reader with nothing stored, unless
 the test gives it a supporter cookie or a stored random number. What the tests expect comes
-from the demo's own appeals (``masthead.appeals.demo``).
+from the demo's own appeals (``masthead.project.demo.appeals``).
 """
 
 from __future__ import annotations
@@ -22,9 +22,10 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from masthead.accounts.testing import browser_sign_in, demo_totp_key
-from masthead.appeals import demo, reader_revenue
-from masthead.core.demo import content
-from masthead.core.tests.demo_server import SOURCE_ROOT
+from masthead.appeals import reader_revenue
+from masthead.project.demo import appeals as demo
+from masthead.project.demo import content
+from masthead.project.tests.demo_server import SOURCE_ROOT
 
 pytestmark = pytest.mark.browser
 # Generous, for a loaded machine: these bound a wait, and are never asserted as a speed.
@@ -95,7 +96,7 @@ def stored(page: Page) -> dict:
 
 def masthead(site, *args: str) -> str:
     result = subprocess.run(
-        [sys.executable, "-m", "masthead.core.cli", *args],
+        [sys.executable, "-m", "masthead.project.cli", *args],
         env=site.env,
         cwd=SOURCE_ROOT,
         capture_output=True,

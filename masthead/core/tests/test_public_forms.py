@@ -10,8 +10,9 @@ from django.core.cache import cache
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from masthead.core import config, public_forms
+from masthead.core import public_forms
 from masthead.core.throttle import trusted_client_network
+from masthead.project import config
 
 MAIN = "https://news.example.org"  # MASTHEAD_BASE_URL in tests
 API = "https://api.example.net"

@@ -28,7 +28,7 @@ def run_worker_batch() -> None:
         url = f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
     env = {**os.environ, "DATABASE_URL": url}
     result = subprocess.run(
-        [sys.executable, "-m", "masthead.core.cli", "worker", "--batch"],
+        [sys.executable, "-m", "masthead.project.cli", "worker", "--batch"],
         env=env,
         capture_output=True,
         text=True,

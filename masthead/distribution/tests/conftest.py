@@ -49,7 +49,7 @@ SOURCE_ROOT = Path(__file__).resolve().parents[3]
 
 def pytest_configure(config):
     # The Chromium fixture (``browser``) shared with the other apps' browser tests.
-    config.pluginmanager.import_plugin("masthead.core.tests.demo_server")
+    config.pluginmanager.import_plugin("masthead.project.tests.demo_server")
 
 
 @pytest.fixture(autouse=True)
@@ -119,7 +119,7 @@ def app_serves(path: str) -> bool:
 def run_worker(env: dict[str, str]) -> None:
     """``masthead worker --batch`` in its own process: the task queue as in production."""
     done = subprocess.run(
-        [sys.executable, "-m", "masthead.core.cli", "worker", "--batch", "--no-schedule"],
+        [sys.executable, "-m", "masthead.project.cli", "worker", "--batch", "--no-schedule"],
         env={**os.environ, "DATABASE_URL": database_url(), **env},
         cwd=SOURCE_ROOT,
         capture_output=True,
@@ -290,7 +290,7 @@ def api_server(publication, tmp_path_factory) -> Iterator[str]:
                 sys.executable,
                 "-m",
                 "gunicorn",
-                "masthead.core.wsgi:application",
+                "masthead.project.wsgi:application",
                 "--bind",
                 f"127.0.0.1:{port}",
                 "--workers",

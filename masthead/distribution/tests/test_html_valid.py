@@ -1,6 +1,6 @@
 """Every page of the static output, server copy and portable copy, is valid HTML by the Nu
 HTML Checker (the W3C validator), checked in one batch. The app's own pages, forms' answers
-and the newsletter are checked in ``masthead/core/tests/test_html_valid.py``."""
+and the newsletter are checked in ``masthead/project/tests/test_html_valid.py``."""
 
 from __future__ import annotations
 

@@ -51,7 +51,7 @@ def nginx_config(tmp_path, *args: str) -> str:
         "MASTHEAD_BASE_URL": "https://news.example.org",
     }
     done = subprocess.run(
-        [sys.executable, "-m", "masthead.core.cli", "nginx-config", *args],
+        [sys.executable, "-m", "masthead.project.cli", "nginx-config", *args],
         env=env,
         cwd=SOURCE_ROOT,
         capture_output=True,
@@ -219,7 +219,7 @@ def test_onion_readers_cannot_choose_their_address(tmp_path):
         "MASTHEAD_BASE_URL": "https://news.example.org",
     }
     done = subprocess.run(
-        [sys.executable, "-m", "masthead.core.cli", "nginx-config", *EXAMPLE]
+        [sys.executable, "-m", "masthead.project.cli", "nginx-config", *EXAMPLE]
         + ["--real-ip-from", "127.0.0.1/32"],
         env=env,
         cwd=SOURCE_ROOT,

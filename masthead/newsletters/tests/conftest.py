@@ -136,4 +136,4 @@ def newsletter_settings(settings):
 
 def pytest_configure(config):
     # The demo publication server and the browser (shared with other apps' browser tests).
-    config.pluginmanager.import_plugin("masthead.core.tests.demo_server")
+    config.pluginmanager.import_plugin("masthead.project.tests.demo_server")

@@ -2,7 +2,7 @@
 
 import re
 
-ORIGIN = "https://news.example.org"  # MASTHEAD_BASE_URL in tests (core/tests/environment.py)
+ORIGIN = "https://news.example.org"  # MASTHEAD_BASE_URL in tests (project/tests/environment.py)
 
 
 def post_form(client, path, data, *, origin=ORIGIN, json=False, **extra):

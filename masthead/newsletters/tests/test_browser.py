@@ -15,9 +15,9 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from masthead.core.demo import content
-from masthead.core.tests.demo_server import SOURCE_ROOT, environment, running_demo_site
 from masthead.newsletters.tests.conftest import start_smtp_sink
+from masthead.project.demo import content
+from masthead.project.tests.demo_server import SOURCE_ROOT, environment, running_demo_site
 
 pytestmark = pytest.mark.browser
 
@@ -37,7 +37,7 @@ def site_with_mail(tmp_path_factory):
             # Building the demo queued its search-index updates: work them off first, so the
             # confirmation email is not waiting behind them.
             subprocess.run(
-                [sys.executable, "-m", "masthead.core.cli", "worker", "--batch"],
+                [sys.executable, "-m", "masthead.project.cli", "worker", "--batch"],
                 env=site.env,
                 cwd=SOURCE_ROOT,
                 stdout=log,
@@ -47,7 +47,7 @@ def site_with_mail(tmp_path_factory):
                 check=True,
             )
             worker = subprocess.Popen(
-                [sys.executable, "-m", "masthead.core.cli", "worker", "--interval", "0.2"],
+                [sys.executable, "-m", "masthead.project.cli", "worker", "--interval", "0.2"],
                 env=site.env,
                 cwd=SOURCE_ROOT,
                 stdout=log,

@@ -7,12 +7,12 @@ import sys
 
 import pytest
 
-from masthead.core import config
+from masthead.project import config
 
 
 def start(**env):
     return subprocess.run(
-        [sys.executable, "-m", "masthead.core.cli", "check"],
+        [sys.executable, "-m", "masthead.project.cli", "check"],
         env={**os.environ, **env},
         capture_output=True,
         text=True,

@@ -68,7 +68,7 @@ def start_worker(sink, log: Path) -> subprocess.Popen:
     }
     with log.open("ab") as out:
         return subprocess.Popen(
-            [sys.executable, "-m", "masthead.core.cli", "worker", "--interval", "0.2"],
+            [sys.executable, "-m", "masthead.project.cli", "worker", "--interval", "0.2"],
             env=env,
             cwd=SOURCE_ROOT,
             stdout=out,

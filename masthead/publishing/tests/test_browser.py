@@ -1,7 +1,7 @@
 """The public site as a reader meets it: the demo publication served by gunicorn, read in
 Chromium.
 
-What each test expects is taken from the demo's own content (``masthead.core.demo.content``),
+What each test expects is taken from the demo's own content (``masthead.project.demo.content``),
 so that the checks follow the words a reader would see rather than the markup.
 """
 
@@ -18,8 +18,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
-from masthead.appeals import demo as demo_appeals
-from masthead.core.demo import content
+from masthead.project.demo import appeals as demo_appeals
+from masthead.project.demo import content
 
 pytestmark = pytest.mark.browser
 # Parts of a page are filled in by first-party scripts; on a busy machine they may take a

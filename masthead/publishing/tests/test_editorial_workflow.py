@@ -41,7 +41,7 @@ def _worker_batch() -> None:
     else:
         url = f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
     result = subprocess.run(
-        [sys.executable, "-m", "masthead.core.cli", "worker", "--batch"],
+        [sys.executable, "-m", "masthead.project.cli", "worker", "--batch"],
         env={**os.environ, "DATABASE_URL": url},
         capture_output=True,
         text=True,

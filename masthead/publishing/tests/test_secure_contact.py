@@ -390,7 +390,7 @@ def test_built_file_is_the_page_and_nginx_sends_its_headers(client, tmp_path):
 def test_demo_page_reads_without_javascript_and_keeps_nothing(demo_site, browser):
     from playwright.sync_api import expect
 
-    from masthead.core.demo import content
+    from masthead.project.demo import content
 
     channels = content.SECURE_CONTACT
     context = browser.new_context(java_script_enabled=False)

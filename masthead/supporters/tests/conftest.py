@@ -3,7 +3,7 @@ import pytest
 
 def pytest_configure(config):
     # One demo server and one browser per run, shared with other apps' browser tests.
-    config.pluginmanager.import_plugin("masthead.core.tests.demo_server")
+    config.pluginmanager.import_plugin("masthead.project.tests.demo_server")
     config.pluginmanager.import_plugin("masthead.supporters.tests.revenue_site")
 
 

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 import pytest
 from playwright.sync_api import Browser, BrowserContext
 
-from masthead.core.tests.demo_server import (
+from masthead.project.tests.demo_server import (
     SOURCE_ROOT,
     DemoSite,
     environment,
@@ -36,7 +36,7 @@ def revenue_site(tmp_path_factory, smtp_server) -> Iterator[DemoSite]:
     ):
         log = (site.data_dir / "worker.log").open("wb")
         worker = subprocess.Popen(
-            [sys.executable, "-m", "masthead.core.cli", "worker", "--interval", "0.3"],
+            [sys.executable, "-m", "masthead.project.cli", "worker", "--interval", "0.3"],
             env=site.env,
             cwd=SOURCE_ROOT,
             stdout=log,

@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from masthead.core.demo import content
+from masthead.project.demo import content
 from masthead.supporters.tests.revenue_site import browsing
 from masthead.supporters.tests.smtp import body_text
 

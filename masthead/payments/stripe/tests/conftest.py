@@ -86,5 +86,5 @@ def stripe_client(stripe_settings):
 
 
 def pytest_configure(config):
-    config.pluginmanager.import_plugin("masthead.core.tests.demo_server")
+    config.pluginmanager.import_plugin("masthead.project.tests.demo_server")
     config.pluginmanager.import_plugin("masthead.supporters.tests.revenue_site")

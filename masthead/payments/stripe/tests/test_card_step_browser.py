@@ -14,8 +14,8 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Page, expect
 
-from masthead.core.tests.demo_server import SOURCE_ROOT
 from masthead.payments.stripe.tests.conftest import PUBLISHABLE_KEY, SECRET_KEY, WEBHOOK_SECRET
+from masthead.project.tests.demo_server import SOURCE_ROOT
 from masthead.supporters.tests.revenue_site import browsing
 
 pytestmark = pytest.mark.browser
@@ -48,7 +48,7 @@ def stripe_site(revenue_site, localstripe_url) -> Iterator[str]:
             sys.executable,
             "-m",
             "gunicorn",
-            "masthead.core.wsgi:application",
+            "masthead.project.wsgi:application",
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",

@@ -9,7 +9,7 @@ from django.utils.html import escape
 
 from masthead.appeals.models import Appeal, Audience, Placement
 from masthead.appeals.services import VariantSpec, appeal_create
-from masthead.core.demo import content
+from masthead.project.demo import content
 
 # Read by the browser tests, so that they follow what the demo promises.
 ARTICLE_APPEAL = "Spring appeal: after the article"

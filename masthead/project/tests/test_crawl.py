@@ -22,9 +22,9 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 import html5lib
 import pytest
 
-from masthead.core.demo import content
+from masthead.project.demo import content
 
-pytest_plugins = ["masthead.core.tests.demo_server"]
+pytest_plugins = ["masthead.project.tests.demo_server"]
 
 MISSING_PATH = "/no-such-page/"
 XHTML = "{http://www.w3.org/1999/xhtml}"

@@ -2,5 +2,5 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "masthead.core.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "masthead.project.settings")
 application = get_wsgi_application()

@@ -33,9 +33,9 @@ from django.utils import timezone
 from django.views.defaults import server_error
 from wagtail.rich_text import RichText
 
-from masthead.core.demo import content
+from masthead.project.demo import content
 
-pytest_plugins = ["masthead.core.tests.demo_server", "masthead.core.tests.html_checker"]
+pytest_plugins = ["masthead.project.tests.demo_server", "masthead.core.tests.html_checker"]
 # The local pages are made in the test database (set up only for a run with a django_db test).
 pytestmark = pytest.mark.django_db
 

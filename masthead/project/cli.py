@@ -5,8 +5,8 @@ import sys
 
 
 def main() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "masthead.core.settings")
-    from masthead.core.config import ConfigError
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "masthead.project.settings")
+    from masthead.project.config import ConfigError
 
     try:
         from django.conf import settings

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from masthead.core import config
+from masthead.project import config
 
 
 @pytest.fixture
@@ -97,7 +97,7 @@ def test_secret_key_is_generated_once_and_kept(tmp_path, monkeypatch):
 def test_cli_stops_with_a_message_naming_the_variable(tmp_path):
     env = {**os.environ, "MASTHEAD_DATA_DIR": str(tmp_path), "TIME_ZONE": "Nowhere/Atlantis"}
     result = subprocess.run(
-        [sys.executable, "-m", "masthead.core.cli", "check"],
+        [sys.executable, "-m", "masthead.project.cli", "check"],
         env=env,
         capture_output=True,
         text=True,

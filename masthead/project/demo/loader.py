@@ -24,9 +24,9 @@ from wagtail.rich_text import RichText
 
 from masthead.accounts import demo as accounts_demo
 from masthead.accounts.demo import DemoSecondFactors
-from masthead.core.demo import content
-from masthead.core.demo.images import generate_lead_image
 from masthead.core.models import PublicationSettings
+from masthead.project.demo import content
+from masthead.project.demo.images import generate_lead_image
 from masthead.publishing.models import (
     ArticleAuthor,
     ArticlePage,
@@ -229,7 +229,7 @@ def demo_publication_load(*, progress: Callable[[str], None] = lambda _msg: None
 
     # --- Appeals (issue 5): an after-article appeal with two variants, a thank-you banner
     # for supporters and a dialog example. Owned by masthead.appeals.
-    from masthead.appeals.demo import demo_appeals_load
+    from masthead.project.demo.appeals import demo_appeals_load
 
     progress("appeals")
     demo_appeals_load()

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from django.utils.csp import CSP
 
-from masthead.core import config
+from masthead.project import config
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
@@ -37,11 +37,12 @@ USE_TZ = True
 LANGUAGE_CODE = config.env_str("LANGUAGE_CODE", "en")
 USE_I18N = True
 
-ROOT_URLCONF = "masthead.core.urls"
-WSGI_APPLICATION = "masthead.core.wsgi.application"
+ROOT_URLCONF = "masthead.project.urls"
+WSGI_APPLICATION = "masthead.project.wsgi.application"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
+    "masthead.project",
     "masthead.core",
     "masthead.audit",
     "masthead.accounts",

@@ -13,7 +13,7 @@ would, so they never touch the test database:
     Debian's Chromium driven by Playwright. A machine without it fails the tests that need
     it: a browser test that silently skips would pass a broken page.
 
-Register it with ``pytest_plugins = ["masthead.core.tests.demo_server"]`` in a test module,
+Register it with ``pytest_plugins = ["masthead.project.tests.demo_server"]`` in a test module,
 or ``config.pluginmanager.import_plugin(...)`` from a conftest; either way there is one
 server and one browser per run.
 """
@@ -148,7 +148,7 @@ def _build_demo(env: dict[str, str], log: Path) -> None:
     with log.open("wb") as out:
         try:
             result = subprocess.run(
-                [sys.executable, "-m", "masthead.core.cli", "demo", "--no-serve"],
+                [sys.executable, "-m", "masthead.project.cli", "demo", "--no-serve"],
                 env=env,
                 cwd=SOURCE_ROOT,
                 stdout=out,
@@ -231,7 +231,7 @@ def running_demo_site(data_dir: Path) -> Iterator[DemoSite]:
                     sys.executable,
                     "-m",
                     "gunicorn",
-                    "masthead.core.wsgi:application",
+                    "masthead.project.wsgi:application",
                     "--bind",
                     f"127.0.0.1:{port}",
                     "--workers",

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from masthead.core.demo.loader import (
+from masthead.project.demo.loader import (
     demo_password,
     demo_publication_load,
     demo_second_factors_ensure,
@@ -68,14 +68,14 @@ class Command(BaseCommand):
             **os.environ,
             "MASTHEAD_BASE_URL": os.environ.get("MASTHEAD_BASE_URL", f"http://127.0.0.1:{port}"),
         }
-        masthead = [sys.executable, "-m", "masthead.core.cli"]
+        masthead = [sys.executable, "-m", "masthead.project.cli"]
         processes = [
             subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
                 [
                     sys.executable,
                     "-m",
                     "gunicorn",
-                    "masthead.core.wsgi:application",
+                    "masthead.project.wsgi:application",
                     "--bind",
                     f"127.0.0.1:{port}",
                     "--workers",

@@ -9,7 +9,7 @@ import stat
 import pytest
 from django.db import connection
 
-from masthead.core import config
+from masthead.project import config
 
 
 def test_generated_key_file_is_owner_only_even_with_an_open_umask(tmp_path, monkeypatch):
