@@ -15,7 +15,7 @@ For each size (1,000 and 10,000 articles by default), in a fresh data directory:
    on a bare nginx server block, a static file of the same size (five interleaved rounds,
    the best of each; nginx and wrk on separate cores where there are two).
 
-Targets (issue 6): full build within 3x Hugo; one-article incremental publish under 1 s at
+Targets (issue 16): full build within 2x Hugo at 1,000 articles and 1.5x at 10,000; one-article incremental publish under 1 s at
 10,000 articles; article pages served at >= 90 % of the plain static-file rate. Being below
 target is reported, not an error; the exit status is 1 only when something broke.
 
@@ -57,7 +57,15 @@ SECTIONS = [
     "Science",
     "Opinion",
 ]
-TARGET_HUGO_RATIO = 3.0
+# Full build against Hugo by size (issue 16); sizes not listed use the largest size's target.
+TARGET_HUGO_RATIOS = {1000: 2.0, 10000: 1.5}
+
+
+def hugo_target(size: int) -> float:
+    fitting = [ratio for limit, ratio in sorted(TARGET_HUGO_RATIOS.items()) if size <= limit]
+    return fitting[0] if fitting else min(TARGET_HUGO_RATIOS.values())
+
+
 TARGET_INCREMENTAL_S = 1.0
 TARGET_SERVE_SHARE = 0.90
 WRK_SECONDS = 5
@@ -277,10 +285,10 @@ def generate(size: int) -> None:
         )
     # Image renditions are made once per photo and size, on first use; make them now so that
     # the timed build renders pages, as every later build does.
-    from masthead.distribution.services.render import Renderer, rendering_settings
+    from masthead.distribution.services.render import Renderer, rendering_scope
 
     renderer = Renderer()
-    with rendering_settings():
+    with rendering_scope():
         for path in ["/", "/archive/", "/feeds/rss.xml", *(s.url for s in sections)]:
             renderer.render(path)
         for image in images:
@@ -633,8 +641,12 @@ def bench_size(
         build = masthead(env, "build", "--out", str(out), "--jobs", str(jobs), "--quiet")
     files = len([p for p in out.rglob("*") if p.is_file() and ".masthead" not in p.parts])
     search = re.search(r"search ([\d.]+) s", build.output)
+    # The floor under every build: the interpreter, Django and every app loaded, nothing done.
+    startup = masthead(env, "build", "--help")
     print(
-        f"  masthead build: {build.wall:.1f} s wall, {build.cpu:.1f} s CPU, {files} files",
+        f"  masthead build: {build.wall:.1f} s wall, {build.cpu:.1f} s CPU, {files} files"
+        f" (of which start-up {startup.wall:.1f} s, `masthead build --help`; search index"
+        f" {search.group(1) if search else '?'} s)",
         flush=True,
     )
 
@@ -655,7 +667,7 @@ def bench_size(
     ratio = build.wall / hugo_run.wall
     print(
         f"  hugo build:     {hugo_run.wall:.1f} s wall, {hugo_run.cpu:.1f} s CPU, {hugo_files} files"
-        f"  → ratio {ratio:.1f}x (target ≤ {TARGET_HUGO_RATIO:.0f}x)",
+        f"  → ratio {ratio:.1f}x (target ≤ {hugo_target(size):.1f}x)",
         flush=True,
     )
 
@@ -719,7 +731,10 @@ def report(results: list[dict]) -> None:
         )
     for r in results:
         verdicts = [
-            ("build within 3x Hugo", r["ratio"] <= TARGET_HUGO_RATIO),
+            (
+                f"build within {hugo_target(r['size']):.1f}x Hugo",
+                r["ratio"] <= hugo_target(r["size"]),
+            ),
             (
                 "one-article publish < 1 s (edit, article and fronts)",
                 r["edit"]["front_s"] < TARGET_INCREMENTAL_S,

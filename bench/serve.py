@@ -5,16 +5,29 @@ and loads one article page with ``wrk`` for a fixed time, in these set-ups, one 
 
 - static file: a fingerprinted CSS file served by the same gunicorn through WhiteNoise, the
   ceiling of the server itself (nothing in Django can answer faster than this);
-- cold: the full-page cache switched off (``MASTHEAD_PAGE_CACHE=false``), every request renders;
+- cold: the full-page cache switched off (``MASTHEAD_PAGE_CACHE=false``), every request renders
+  (what every page reads alike is kept until the next publish: ``core.memo``);
+- cold, right after a publish: the same server, requests one at a time, the content
+  generation moved on before each (as a publish does), so each renders in a new scope;
+- plain Wagtail: the baseline of the cold row (issue 16: Masthead's cold page costs at most
+  1.0× of it): a minimal Wagtail site (``bench/plain_wagtail/``, copied to a temporary
+  directory) holding the demo's sections, articles, pictures and *Read more* as exported from
+  the demo's database, its article page rendered the plain way (no page cache) and measured
+  the same way, printed with the ratio of the two rows' CPU per request;
 - warm: the full-page cache on, kept in files under the data directory (the default);
 - warm, junk query: the same article with a new random ``?utm_x=`` on every request (wrk
   script), which the page cache must answer from the article's own entry;
+- re-warmed after a publish: with ``masthead worker`` running, an article is published again;
+  the seconds until the worker's re-warm task has rendered the front page, the archive, the
+  section and the article into the page cache (target: within 1 s), and whether they are then
+  answered from it;
 - warm, Redis: the same with ``REDIS_URL`` (skipped with a note if Redis does not answer).
 
-Prints requests/s and p50/p99 latency (wrk's ``--latency``) as a table, the warm/cold ratio
-and PASS / BELOW TARGET against the target for warm pages. Exits 1 only when something went
-wrong (a server did not start, wrk counted non-2xx/3xx answers or socket errors, the cache
-did not behave as the row says); being below target is a finding, not an error.
+Prints requests/s and p50/p99 latency (wrk's ``--latency``) as a table, the warm/cold ratio,
+PASS / BELOW TARGET against the target for warm pages and PASS / ABOVE TARGET for the cold
+page against the plain Wagtail one. Exits 1 only when something went wrong (a server did not
+start, wrk counted non-2xx/3xx answers or socket errors, the cache did not behave as the row
+says); being below or above target is a finding, not an error.
 
 Run it with the project's interpreter: ``.venv/bin/python bench/serve.py --help``.
 """
@@ -43,6 +56,9 @@ from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_RPS = 1500  # warm article pages per second on a 2-core machine (issue 2)
+# An uncached article page: at most this many times the CPU of the same page on a plain
+# Wagtail site (issue 16).
+TARGET_PLAIN_RATIO = 1.0
 # Measured on the 2-core bench machine (see bench/README.md): with keep-alive connections a
 # gthread worker answers a cached page about twice as fast as a sync worker, which closes the
 # connection after every response; for cold pages the two are level.
@@ -183,20 +199,28 @@ def masthead_env(data_dir: Path, **extra: str) -> dict[str, str]:
     return env
 
 
+def child_run(
+    command: list[str], *, cwd: Path, env: dict[str, str], timeout: int, what: str
+) -> str:
+    """Runs ``command`` to the end and returns its output; BenchError with its tail if it fails."""
+    done = subprocess.run(
+        command, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False
+    )
+    if done.returncode != 0:
+        raise BenchError(f"{what} failed:\n{(done.stdout + done.stderr)[-3000:]}")
+    return done.stdout
+
+
 def demo_build(data_dir: Path) -> None:
     started = time.monotonic()
     print(f"Preparing the demo publication in {data_dir}…", flush=True)
-    done = subprocess.run(
+    child_run(
         [sys.executable, "-m", "masthead.project.cli", "demo", "--no-serve"],
         cwd=ROOT,
         env=masthead_env(data_dir),
-        capture_output=True,
-        text=True,
         timeout=600,
-        check=False,
+        what="masthead demo",
     )
-    if done.returncode != 0:
-        raise BenchError(f"masthead demo failed:\n{(done.stdout + done.stderr)[-3000:]}")
     print(f"  ready in {time.monotonic() - started:.1f} s", flush=True)
 
 
@@ -223,19 +247,161 @@ invalidate()
 """
 
 
+# Moves the content generation on before each request, as a publish does (in this process,
+# whose CPU is not the server's): every request then renders in a new generation's scope.
+_AFTER_PUBLISH = """
+import django, os, urllib.request
+django.setup()
+from masthead.core.page_cache import invalidate
+url, count = os.environ["BENCH_URL"], int(os.environ["BENCH_COUNT"])
+for _ in range(count):
+    invalidate()
+    with urllib.request.urlopen(url, timeout=60) as response:
+        response.read()
+print(count)
+"""
+
+# Publishes the newest article again and waits for the worker's re-warm task to finish; prints
+# the seconds from the publish to the end of the task, and the paths it rendered.
+_PUBLISH_AND_WAIT = """
+import django, json, time
+django.setup()
+from django_tasks_db.models import DBTaskResult
+from masthead.publishing.models import ArticlePage
+# A fresh demo leaves the worker a backlog (search and reference indexing): wait until it
+# has run it, so that the figure is a publish on a running site, not the backlog's length.
+pending = DBTaskResult.objects.filter(status__in=["READY", "RUNNING"])
+waited = time.time()
+while pending.exists() and time.time() < waited + 300:
+    time.sleep(0.2)
+backlog = time.time() - waited
+tasks = DBTaskResult.objects.filter(task_path__endswith=".pages_rewarm")
+before = set(tasks.values_list("pk", flat=True))
+article = ArticlePage.objects.live().public().order_by("-first_published_at").first()
+started = time.time()
+article.save_revision().publish()
+done = None
+while done is None and time.time() < started + 60:
+    done = tasks.filter(status="SUCCESSFUL").exclude(pk__in=before).first()
+    time.sleep(0.02)
+print(json.dumps({
+    "backlog": backlog,
+    "seconds": done.finished_at.timestamp() - started if done else None,
+    "paths": sorted(done.return_value) if done else [],
+}))
+"""
+
+
 def django_snippet(data_dir: Path, code: str, **extra: str) -> str:
-    done = subprocess.run(
+    out = child_run(
         [sys.executable, "-c", code],
         cwd=ROOT,
         env=masthead_env(data_dir, **extra),
-        capture_output=True,
-        text=True,
         timeout=120,
-        check=False,
+        what="Django helper",
+    ).strip()
+    return out.splitlines()[-1] if out else ""
+
+
+# --- The baseline: the same article on a plain Wagtail site --------------------------------
+
+PLAIN_TEMPLATE = Path(__file__).resolve().parent / "plain_wagtail"
+PLAIN_APP = "plainsite.wsgi:application"
+
+# Writes what the plain site needs to ``BENCH_EXPORT``: the demo's live sections and articles
+# (bodies as stored), every picture, and each article's *Read more* as Masthead chooses it.
+_EXPORT_FOR_PLAIN = """
+import json, os, django
+django.setup()
+from django.conf import settings
+from django.test import RequestFactory
+from wagtail.images import get_image_model
+from wagtail.models import Site
+from masthead.publishing.models import ArticlePage, SectionPage
+home = Site.objects.get(is_default_site=True).root_page.specific
+sections = SectionPage.objects.live().child_of(home).order_by("path")
+articles = []
+for section in sections:
+    for article in ArticlePage.objects.live().child_of(section).order_by("path"):
+        request = RequestFactory().get(article.url)
+        read_more = article.get_context(request)["read_more"]
+        articles.append({
+            "id": article.pk, "section": section.pk, "title": article.title,
+            "slug": article.slug, "standfirst": article.standfirst,
+            "lead_image_id": article.lead_image_id, "lead_image_alt": article.lead_image_alt,
+            "lead_image_caption": article.lead_image_caption,
+            "lead_image_credit": article.lead_image_credit,
+            "body": article.body.get_prep_value(),
+            "first_published_at": article.first_published_at.isoformat(),
+            "last_published_at": article.last_published_at.isoformat(),
+            "related": [teaser.pk for teaser in read_more],
+        })
+image_fields = ("id", "title", "width", "height", "focal_point_x", "focal_point_y",
+                "focal_point_width", "focal_point_height", "file_size", "file_hash")
+images = [
+    {**{name: getattr(image, name) for name in image_fields}, "file": image.file.name}
+    for image in get_image_model().objects.order_by("pk")
+]
+measured = home.url_path.rstrip("/") + os.environ["BENCH_ARTICLE_PATH"]
+with open(os.environ["BENCH_EXPORT"], "w") as out:
+    json.dump({
+        "home": {"title": home.title},
+        "sections": [{"id": s.pk, "title": s.title, "slug": s.slug} for s in sections],
+        "articles": articles,
+        "images": images,
+    }, out)
+print(json.dumps({
+    "media_root": str(settings.MEDIA_ROOT),
+    "article": ArticlePage.objects.live().filter(url_path=measured).exists(),
+}))
+"""
+
+
+def plain_env(plain_dir: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MASTHEAD_", "DJANGO_"))}
+    env.update(
+        PLAIN_WAGTAIL_DIR=str(plain_dir),
+        DJANGO_SETTINGS_MODULE="plainsite.settings",
+        PYTHONPATH=str(plain_dir),
     )
-    if done.returncode != 0:
-        raise BenchError(f"Django helper failed:\n{done.stderr[-3000:]}")
-    return done.stdout.strip().splitlines()[-1] if done.stdout.strip() else ""
+    return env
+
+
+def plain_manage(plain_dir: Path, *command: str) -> None:
+    child_run(
+        [sys.executable, "-m", "django", *command],
+        cwd=plain_dir,
+        env=plain_env(plain_dir),
+        timeout=300,
+        what=f"plain Wagtail: django-admin {' '.join(command)}",
+    )
+
+
+def plain_build(data_dir: Path, plain_dir: Path, article: str) -> str:
+    """The plain Wagtail site in ``plain_dir``, holding the demo's content; '' when ready, else
+    why its row is skipped."""
+    started = time.monotonic()
+    print(f"Preparing the plain Wagtail site in {plain_dir}…", flush=True)
+    shutil.copytree(PLAIN_TEMPLATE, plain_dir, ignore=shutil.ignore_patterns("__pycache__"))
+    export = plain_dir / "masthead-export.json"
+    found = json.loads(
+        django_snippet(
+            data_dir, _EXPORT_FOR_PLAIN, BENCH_ARTICLE_PATH=article, BENCH_EXPORT=str(export)
+        )
+    )
+    if not found["article"]:
+        return f"skipped: {article} is not an article of the demo"
+    media_from = Path(found["media_root"])
+    for image in json.loads(export.read_text())["images"]:
+        target = plain_dir / "media" / image["file"]
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(media_from / image["file"], target)
+    # The app's migration is made here, against the installed Wagtail, rather than kept.
+    plain_manage(plain_dir, "makemigrations", "news", "--verbosity=0")
+    plain_manage(plain_dir, "migrate", "--verbosity=0")
+    plain_manage(plain_dir, "load_content", str(export))
+    print(f"  ready in {time.monotonic() - started:.1f} s", flush=True)
+    return ""
 
 
 def free_port() -> int:
@@ -268,9 +434,18 @@ class ServerConfig:
 
 
 class Server:
-    """One gunicorn master and its workers, in their own process group, on 127.0.0.1."""
+    """One gunicorn master and its workers, in their own process group, on 127.0.0.1: Masthead
+    on ``data_dir``, or with ``plain_dir`` the plain Wagtail site there."""
 
-    def __init__(self, config: ServerConfig, data_dir: Path, log_dir: Path, **env: str):
+    def __init__(
+        self,
+        config: ServerConfig,
+        data_dir: Path,
+        log_dir: Path,
+        *,
+        plain_dir: Path | None = None,
+        **env: str,
+    ):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log = log_dir / f"gunicorn-{self.port}.log"
@@ -278,7 +453,7 @@ class Server:
             sys.executable,
             "-m",
             "gunicorn",
-            "masthead.project.wsgi:application",
+            PLAIN_APP if plain_dir else "masthead.project.wsgi:application",
             f"--bind=127.0.0.1:{self.port}",
             f"--workers={config.workers}",
             f"--worker-class={config.worker_class}",
@@ -290,8 +465,10 @@ class Server:
             command.append(f"--threads={config.threads}")
         self.process = subprocess.Popen(
             command,
-            cwd=ROOT,
-            env=masthead_env(data_dir, MASTHEAD_BASE_URL=self.base, **env),
+            cwd=plain_dir or ROOT,
+            env=plain_env(plain_dir)
+            if plain_dir
+            else masthead_env(data_dir, MASTHEAD_BASE_URL=self.base, **env),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -360,9 +537,15 @@ class Server:
 
 @contextlib.contextmanager
 def running(
-    config: ServerConfig, data_dir: Path, log_dir: Path, ready_path: str, **env: str
+    config: ServerConfig,
+    data_dir: Path,
+    log_dir: Path,
+    ready_path: str,
+    *,
+    plain_dir: Path | None = None,
+    **env: str,
 ) -> Iterator[Server]:
-    server = Server(config, data_dir, log_dir, **env)
+    server = Server(config, data_dir, log_dir, plain_dir=plain_dir, **env)
     try:
         server.wait_ready(ready_path)
         yield server
@@ -433,17 +616,23 @@ def run_rows(
     data_dir: Path,
     log_dir: Path,
     paths: dict,
+    plain: tuple[Path, str],
 ) -> list[Row]:
     article, static = paths["article"], paths["static"]
     name = config.describe()
     rows = [
         Row("static file (server ceiling)", name),
         Row("cold (page cache off)", name),
+        Row("cold, each request right after a publish", name),
+        Row("plain Wagtail article page, uncached", name),
+        Row("Masthead cold / plain Wagtail", name),
         Row("warm (page cache, files)", name, is_warm=True),
         Row("warm, random ?utm_x= (files)", name, is_warm=True),
         Row("warm (page cache, Redis)", name, is_warm=True),
+        Row("re-warmed after a publish (worker)", name),
     ]
-    static_row, cold_row, warm_row, junk_row, redis_row = rows
+    static_row, cold_row, published_row, plain_row, ratio_row = rows[:5]
+    warm_row, junk_row, redis_row, rewarm_row = rows[5:]
     junk_script = log_dir / "junk-query.lua"
     junk_script.write_text(JUNK_QUERY_SCRIPT)
 
@@ -453,6 +642,16 @@ def run_rows(
     print(f"\n[{name}] cold: page cache off…", flush=True)
     with serve(MASTHEAD_PAGE_CACHE="false") as server:
         cold_row.result = measure(args, wrk, server, article, expect_cache=None)
+        published_row.note = after_publish(data_dir, server, article, count=args.after_publish)
+
+    plain_dir, plain_skipped = plain
+    if plain_skipped:
+        plain_row.note = ratio_row.note = plain_skipped
+    else:
+        print(f"[{name}] plain Wagtail: the same article, no page cache…", flush=True)
+        with running(config, data_dir, log_dir, article, plain_dir=plain_dir) as server:
+            plain_row.result = measure(args, wrk, server, article, expect_cache=None)
+        ratio_row.note = cold_ratio(cold_row.result, plain_row.result)
 
     print(f"[{name}] warm: page cache in files; static file on the same server…", flush=True)
     with serve() as server:
@@ -461,6 +660,8 @@ def run_rows(
             args, wrk, server, article, expect_cache="hit", script=junk_script
         )
         static_row.result = measure(args, wrk, server, static, expect_cache=None)
+        print(f"[{name}] a publish, with a worker re-warming the page cache…", flush=True)
+        rewarm_row.note = rewarm(data_dir, log_dir, server)
 
     if args.redis_url and redis_answers(args.redis_url):
         print(f"[{name}] warm: page cache in Redis ({args.redis_url})…", flush=True)
@@ -472,24 +673,87 @@ def run_rows(
     return rows
 
 
+def after_publish(data_dir: Path, server: Server, path: str, *, count: int) -> str:
+    """CPU per request when every request is the first after a publish: the page renders in a
+    new content generation, whose shared reads (``core.memo``) start empty."""
+    before = server.cpu_seconds()
+    django_snippet(
+        data_dir,
+        _AFTER_PUBLISH,
+        MASTHEAD_BASE_URL=server.base,
+        BENCH_URL=server.base + path,
+        BENCH_COUNT=str(count),
+    )
+    after = server.cpu_seconds()
+    if before is None or after is None:
+        return "skipped: no /proc to read the server's CPU time from"
+    return f"CPU {(after - before) / count * 1e6:,.0f} µs/req over {count} requests, one at a time"
+
+
+def rewarm(data_dir: Path, log_dir: Path, server: Server) -> str:
+    """Publish an article with a worker running; how long until its re-warm task has put the
+    front page, the archive, the section and the article in the page cache, and whether they
+    are then answered from it."""
+    env = masthead_env(data_dir, MASTHEAD_BASE_URL=server.base)
+    with open(log_dir / "worker.log", "w") as log:
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "masthead.project.cli", "worker"],
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        time.sleep(3)  # the worker starts (and loads the URLs and templates) before the publish
+        found = json.loads(
+            django_snippet(data_dir, _PUBLISH_AND_WAIT, MASTHEAD_BASE_URL=server.base)
+        )
+    finally:
+        os.killpg(worker.pid, signal.SIGTERM)
+        worker.wait(timeout=30)
+    if found["seconds"] is None:
+        raise BenchError("the re-warm task did not finish within 60 s (see worker.log)")
+    hits = sum(server.get(path)[1].get("X-Page-Cache") == "hit" for path in found["paths"])
+    verdict = "PASS" if found["seconds"] <= 1.0 and hits == len(found["paths"]) else "BELOW TARGET"
+    return (
+        f"{found['seconds']:.2f} s from the publish to {len(found['paths'])} pages in the cache, "
+        f"{hits} answered from it  {verdict} (target ≤ 1 s; the worker's backlog first took "
+        f"{found['backlog']:.0f} s)"
+    )
+
+
+def cold_ratio(cold: WrkResult, plain: WrkResult) -> str:
+    """Masthead's cold page against the plain Wagtail one: CPU per request, or (without
+    /proc) the inverse ratio of requests per second."""
+    if cold.cpu_us_per_request and plain.cpu_us_per_request:
+        ratio, unit = cold.cpu_us_per_request / plain.cpu_us_per_request, "CPU per request"
+    else:
+        ratio, unit = plain.requests_per_s / cold.requests_per_s, "req/s, inverted"
+    verdict = "PASS" if ratio <= TARGET_PLAIN_RATIO else "ABOVE TARGET"
+    return f"{ratio:.2f}× ({unit})  {verdict} (target ≤ {TARGET_PLAIN_RATIO:.1f}×)"
+
+
 def print_table(rows: list[Row], target: int) -> None:
     cold = {r.server: r.result for r in rows if r.label.startswith("cold") and r.result}
+    width = max(30, *(len(r.label) for r in rows))
     head = (
-        f"{'':<30} {'server':<12} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} "
+        f"{'':<{width}} {'server':<12} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} "
         f"{'CPU µs/req':>11} {'× cold':>8}"
     )
     print("\n" + head)
     print("-" * len(head))
     for row in rows:
         if row.result is None:
-            print(f"{row.label:<30} {row.server:<12} {row.note}")
+            print(f"{row.label:<{width}} {row.server:<12} {row.note}")
             continue
         r = row.result
         base = cold.get(row.server)
         ratio = f"{r.requests_per_s / base.requests_per_s:.1f}" if base else ""
         cpu = f"{r.cpu_us_per_request:,.0f}" if r.cpu_us_per_request is not None else "?"
         line = (
-            f"{row.label:<30} {row.server:<12} {r.requests_per_s:>9,.0f} "
+            f"{row.label:<{width}} {row.server:<12} {r.requests_per_s:>9,.0f} "
             f"{r.p50_ms:>8.2f} {r.p99_ms:>8.2f} {cpu:>11} {ratio:>8}"
         )
         if row.is_warm:
@@ -524,6 +788,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="Send 'Connection: close' (like a proxy without upstream keep-alive).",
     )
     parser.add_argument("--path", help="Page to load instead of the newest article.")
+    parser.add_argument(
+        "--after-publish",
+        type=int,
+        default=40,
+        help="Requests measured one by one, each right after a publish (40).",
+    )
     parser.add_argument(
         "--redis-url",
         default="redis://127.0.0.1:6379/15",
@@ -560,12 +830,14 @@ def main(argv: list[str] | None = None) -> int:
             paths["article"] = args.path
         if not paths["article"]:
             raise BenchError("the demo publication has no live article")
+        plain_dir = work_dir / "plain_wagtail"
+        plain = (plain_dir, plain_build(data_dir, plain_dir, paths["article"]))
 
         classes = ["sync", "gthread"] if args.compare else [args.worker_class]
         rows = []
         for worker_class in classes:
             config = ServerConfig(args.workers, worker_class, args.threads, args.keep_alive)
-            rows += run_rows(args, wrk, config, data_dir, work_dir, paths)
+            rows += run_rows(args, wrk, config, data_dir, work_dir, paths, plain)
 
         print(
             f"\nMasthead serve bench, {dt.date.today().isoformat()}, {os.cpu_count()} cores, "

@@ -1,20 +1,26 @@
-"""Values that stay the same across the many pages of one static build.
+"""Values that stay the same for every public page until the content changes.
 
-Every public page repeats the same reads: the site for the host, the sections in the
-navigation, the information pages in the footer, the private parts of the page tree, the
-publication's settings. A web request makes each read once and its page is cached. A build
-renders thousands of pages in one process, and those reads (each a few milliseconds of query
-building) would cost more than the pages themselves.
+Every public page repeats the same reads: the site for the host, the page's address, the
+sections in the navigation, the information pages in the footer, the private parts of the
+page tree, the publication's settings, the teasers of the newest articles, the index that
+*Read more* is chosen from. Made for each page, those reads would cost far more than the page
+itself. ``memo(key, compute)`` computes each once per *scope* and hands the same value to
+every page in it:
 
-``scope()`` opens a memo for the reads named with ``memo(key, compute)``: inside it each is
-computed once; outside it (every web request) ``memo`` simply calls ``compute``. A scope
-lives for one build or one incremental update, never longer: what it holds is as fresh as
-the build that uses it.
+- a web request reads in the scope of the current content generation (``core.page_cache``:
+  publishing, unpublishing, moving or deleting a page, or editing what pages show moves it
+  on). The process keeps one such scope, shared by its requests, and starts a new one when
+  the generation moves, so what it holds is never older than the page cache's pages.
+  ``MemoMiddleware`` opens it for every request outside the admin;
+- a static build opens a fresh scope of its own (``scope(fresh=True)``) for its life, so that
+  it reads the database as it is when the build starts;
+- outside a scope (a task, a command, the admin) ``memo`` simply calls ``compute``.
 
-A build also records what each page shows (``recording``), so that an edit re-renders the
-pages that show the edited article, author or image. Models loaded while a page renders are
-recorded as they load; a value taken from the memo was loaded for another page, so whoever
-shows it declares it with ``shows(...)``. Nothing is recorded while a memo value is computed.
+Web requests and builds run the same code through the same reads: the scope is the only
+difference. What a build also needs (which articles, authors and images each file shows) is
+recorded through ``shows``, which does nothing unless a recorder listens (``recording``).
+A value taken from the memo was loaded for another page, so whoever shows it declares it.
+Nothing is recorded while a memo value is computed.
 """
 
 from __future__ import annotations
@@ -22,39 +28,69 @@ from __future__ import annotations
 import contextlib
 import contextvars
 from collections.abc import Callable, Hashable
+from typing import Literal, NamedTuple
+
+
+class Shown(NamedTuple):
+    """Something a page shows that can change without the page itself changing: an article
+    (in a teaser, in *Read more*), an author (a byline), an image (a photo)."""
+
+    kind: Literal["page", "author", "image"]
+    id: int
+
 
 _memo: contextvars.ContextVar[dict | None] = contextvars.ContextVar("masthead_memo", default=None)
-_shown: contextvars.ContextVar[set[str] | None] = contextvars.ContextVar(
+_shown: contextvars.ContextVar[set[Shown] | None] = contextvars.ContextVar(
     "masthead_shown", default=None
 )
 
 
+# The web requests' scope: (content generation, values), shared by the process's threads and
+# replaced whole when the generation moves.
+_generation_scope: tuple[int, dict] | None = None
+
+
+def _generation_values() -> dict:
+    global _generation_scope
+    from masthead.core.page_cache import current_generation
+
+    generation, held = current_generation(), _generation_scope
+    if held is None or held[0] != generation:
+        held = (generation, {})
+        _generation_scope = held
+    return held[1]
+
+
 @contextlib.contextmanager
-def scope():
-    """Remember ``memo`` values until the block ends (nested scopes share the outer one)."""
+def scope(*, fresh: bool = False):
+    """Remember ``memo`` values until the block ends: the content generation's (shared with
+    the process's other requests), or, with ``fresh``, a new one of the block's own. Nested
+    scopes share the outer one."""
     if _memo.get() is not None:
         yield
         return
-    token = _memo.set({})
+    token = _memo.set({} if fresh else _generation_values())
     try:
         yield
     finally:
         _memo.reset(token)
 
 
-def scope_enter(values: dict | None = None) -> None:
+def forget() -> None:
+    """Drop the web requests' scope (tests, whose rolled-back rows leave no generation move)."""
+    global _generation_scope
+    _generation_scope = None
+
+
+def scope_enter(values: dict) -> None:
     """Open a scope for the rest of this process's life (a build's forked render worker),
-    starting from ``values`` (what the build read before it forked)."""
-    _memo.set(values if values is not None else {})
+    holding ``values`` (what the build read before it forked)."""
+    _memo.set(values)
 
 
 def current() -> dict | None:
     """The open scope's values (to hand to forked workers); None outside a scope."""
     return _memo.get()
-
-
-def active() -> bool:
-    return _memo.get() is not None
 
 
 def memo[T](key: Hashable, compute: Callable[[], T]) -> T:
@@ -84,8 +120,8 @@ def unrecorded[T](compute: Callable[[], T]) -> T:
 
 @contextlib.contextmanager
 def recording():
-    """Collect the dependency keys (``shows:page:12``…) of what renders in the block."""
-    shown: set[str] = set()
+    """Collect what the pages rendered in the block show (``Shown`` values)."""
+    shown: set[Shown] = set()
     token = _shown.set(shown)
     try:
         yield shown
@@ -93,23 +129,28 @@ def recording():
         _shown.reset(token)
 
 
-def shows(*keys: str) -> None:
-    """Declare that the page being recorded shows these (``shows:page:12``…)."""
+def shows(*items: Shown) -> None:
+    """Declare that the page being recorded shows these."""
     shown = _shown.get()
     if shown is not None:
-        shown.update(keys)
+        shown.update(items)
 
 
-class SiteMiddleware:
-    """Inside a scope, find the Wagtail site for a host once instead of once per request."""
+class MemoMiddleware:
+    """Every request outside the admin reads in the content generation's scope; the Wagtail
+    site for a host is found once per scope rather than once per request."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if _memo.get() is not None:
+        from masthead.core.page_cache import UNCACHED_PREFIXES
+
+        if request.path.startswith(UNCACHED_PREFIXES):
+            return self.get_response(request)
+        with scope():
             from wagtail.models import Site
 
             key = ("site", request._get_raw_host(), request.get_port())
             request._wagtail_site = memo(key, lambda: Site._find_for_request(request))
-        return self.get_response(request)
+            return self.get_response(request)

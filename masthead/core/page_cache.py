@@ -51,6 +51,10 @@ UNCACHED_PREFIXES = ("/admin/", "/django-admin/", "/documents/", "/api/", "/stat
 # Headers a cached response must not replay to someone else (compared in lower case).
 PRIVATE_HEADERS = frozenset({"set-cookie", "vary"})
 HIT_HEADER = ("X-Page-Cache", "hit")
+# Set in the WSGI environ of a request that must be rendered from the database, neither read
+# from nor written to the cache (a static build's). Only an in-process caller can set it: a
+# header from the network arrives as ``HTTP_…``.
+BYPASS_ENVIRON = "masthead.page_cache.bypass"
 
 # (stamp, time.monotonic(), generation) when last read. Replaced whole: threads need no lock.
 _generation_seen: tuple[int, float, int] | None = None
@@ -169,6 +173,26 @@ def connect_invalidation() -> None:
     post_delete.connect(
         invalidate, sender="wagtailcore.Page", dispatch_uid="page-cache-page-delete"
     )
+    # A page made private (or public again) must leave (or join) what readers are answered.
+    uid = "page-cache-view-restriction"
+    post_save.connect(invalidate, sender="wagtailcore.PageViewRestriction", dispatch_uid=uid)
+    post_delete.connect(
+        invalidate, sender="wagtailcore.PageViewRestriction", dispatch_uid=f"{uid}-delete"
+    )
+
+
+def warm(paths: list[str]) -> dict[str, int]:
+    """Ask for ``paths`` on the main site as a reader would (no cookie, through every
+    middleware), so that the page cache stores them now rather than at the next reader's
+    cost. Returns each path's status."""
+    from urllib.parse import urlsplit
+
+    from django.test import Client
+
+    base = urlsplit(settings.BASE_URL)
+    client = Client(HTTP_HOST=base.netloc, raise_request_exception=False)
+    secure = base.scheme == "https"
+    return {path: client.get(path, secure=secure).status_code for path in paths}
 
 
 # --- Query parameters ----------------------------------------------------------------------
@@ -273,6 +297,8 @@ class PageCacheMiddleware:
 
     def _cacheable_request(self, request: HttpRequest) -> bool:
         if not settings.PAGE_CACHE_ENABLED or request.method not in ("GET", "HEAD"):
+            return False
+        if request.META.get(BYPASS_ENVIRON):
             return False
         if request.path.startswith(UNCACHED_PREFIXES):
             return False

@@ -12,6 +12,7 @@ from django.db.models.signals import post_delete, post_save
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from masthead.core.page_cache import BOOKKEEPING_FIELDS
+from masthead.distribution.keys import MIRRORS, REDIRECTS, Key, Kind, texts
 
 
 def _enabled() -> bool:
@@ -25,34 +26,35 @@ def page_changed(instance=None, **kwargs) -> None:
         static_output_update.enqueue(page_ids=[instance.pk])
 
 
-def _keys_changed(keys: list[str], *, created=False, update_fields=None) -> None:
+def _keys_changed(keys: list[Key], *, created=False, update_fields=None) -> None:
     if not _enabled():
         return
     if update_fields and set(update_fields) <= BOOKKEEPING_FIELDS:
         return
     from masthead.distribution.tasks import static_output_update
 
-    static_output_update.enqueue(keys=keys)
+    static_output_update.enqueue(keys=texts(keys))
 
 
 def author_changed(instance, created=False, update_fields=None, **kwargs) -> None:
     if not created:
         _keys_changed(
-            [f"shows:author:{instance.pk}", f"author:{instance.pk}"], update_fields=update_fields
+            [Key(Kind.SHOWS_AUTHOR, instance.pk), Key(Kind.AUTHOR, instance.pk)],
+            update_fields=update_fields,
         )
 
 
 def image_changed(instance, created=False, update_fields=None, **kwargs) -> None:
     if not created:
-        _keys_changed([f"shows:image:{instance.pk}"], update_fields=update_fields)
+        _keys_changed([Key(Kind.SHOWS_IMAGE, instance.pk)], update_fields=update_fields)
 
 
 def mirrors_changed(**kwargs) -> None:
-    _keys_changed(["mirrors"])
+    _keys_changed([MIRRORS])
 
 
 def redirects_changed(**kwargs) -> None:
-    _keys_changed(["redirects"])
+    _keys_changed([REDIRECTS])
 
 
 def site_changed(created=False, update_fields=None, **kwargs) -> None:

@@ -20,6 +20,18 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from wagtail.models import Page, Site
 
 from masthead.core.memo import memo
+from masthead.distribution.keys import (
+    ALL_ARTICLES,
+    ANY_PAGE,
+    ARCHIVE_LISTING,
+    MIRRORS,
+    REDIRECTS,
+    ROUTES,
+    SHOWS_EVERY_ARTICLE,
+    SITE,
+    Key,
+    Kind,
+)
 from masthead.distribution.models import Mirror, MirrorSettings
 from masthead.publishing import pagination
 
@@ -132,38 +144,30 @@ def reader_contact_email() -> str:
 
 # --- The public site as a list of URLs -------------------------------------------------------
 
-# Dependency keys (see services.incremental for the events that produce them).
-ALL_ARTICLES = "articles:all"  # the set of live articles or their order changed
-ANY_PAGE = "pages:any"  # any page was published, changed or removed (sitemap lastmod)
-ROUTES = "routes"  # views of other apps found in the URLconf or by following links
-MIRRORS = "mirrors"
-REDIRECTS = "redirects"
-SITE = "site"  # settings shown on every page: everything is rendered again
+# Dependency keys: ``distribution.keys``.
 
 
-def page_key(page_id: int) -> str:
-    return f"page:{page_id}"
+def page_key(page_id: int) -> Key:
+    return Key(Kind.PAGE, page_id)
 
 
-def section_listing_key(section_id: int) -> str:
-    return f"listing:section:{section_id}"
+def section_listing_key(section_id: int) -> Key:
+    return Key(Kind.SECTION_LISTING, section_id)
 
 
-def tag_listing_key(slug: str) -> str:
-    return f"listing:tag:{slug}"
+def tag_listing_key(slug: str) -> Key:
+    return Key(Kind.TAG_LISTING, slug)
 
 
-def author_listing_key(author_id: int) -> str:
-    return f"listing:author:{author_id}"
+def author_listing_key(author_id: int) -> Key:
+    return Key(Kind.AUTHOR_LISTING, author_id)
 
-
-ARCHIVE_LISTING = "listing:archive"
 
 # The 404 page, rendered by asking for an address that is no page; written as 404.html.
 NOT_FOUND_PATH = "/404.html"
 
-# Only the app answers these: the admin, APIs, payment steps and webhooks.
-APP_PREFIXES = ("/admin/", "/django-admin/", "/api/", "/payments/")
+# Only the app answers these: the admin, APIs, payment steps, webhooks and its health.
+APP_PREFIXES = ("/admin/", "/django-admin/", "/api/", "/payments/", "/healthz")
 # Never rendered to files: the above, and files that are copied or generated rather than
 # rendered (static assets, uploads, the search index).
 DYNAMIC_PREFIXES = (*APP_PREFIXES, "/static/", "/media/", "/pagefind/", "/__")
@@ -172,7 +176,7 @@ DYNAMIC_PREFIXES = (*APP_PREFIXES, "/static/", "/media/", "/pagefind/", "/__")
 @dataclass(frozen=True)
 class SiteUrl:
     path: str  # unquoted, starting with "/"
-    deps: frozenset[str] = field(default_factory=frozenset)
+    deps: frozenset[Key] = field(default_factory=frozenset)
     # The lists that produced it ("page:12", "section:3", "archive"…). An update that lists
     # them again and no longer finds the URL deletes its file.
     sources: frozenset[str] = field(default_factory=frozenset)
@@ -186,7 +190,7 @@ class Unchanged:
     ``shows`` (as recorded when it was rendered), and the page after it, ``following``,
     existed then exactly when it exists now (``following_listed``)."""
 
-    shows: frozenset[str]
+    shows: frozenset[Key]
     following: str
     following_listed: bool
 
@@ -219,10 +223,10 @@ def _paginated(
     base: str,
     listing: int | Sequence[int],
     per_page: int,
-    deps: frozenset[str],
+    deps: frozenset[Key],
     source: str,
     *,
-    page_deps: frozenset[str] = frozenset(),
+    page_deps: frozenset[Key] = frozenset(),
 ) -> Iterator[SiteUrl]:
     """A listing's first page, which depends on ``deps``, and its numbered pages, which
     depend on ``page_deps`` and on the articles they show (recorded as they are rendered).
@@ -239,7 +243,7 @@ def _paginated(
         if pks is not None:
             shown = pks[pagination.page_slice(count, per_page, number)]
             unchanged = Unchanged(
-                shows=frozenset(f"shows:page:{pk}" for pk in shown),
+                shows=frozenset(Key(Kind.SHOWS_PAGE, pk) for pk in shown),
                 following=pagination.page_number_path(base, number + 1),
                 following_listed=number < last,
             )
@@ -398,7 +402,7 @@ def author_listing_urls(
     if author_ids is not None:
         authors = authors.filter(pk__in=list(author_ids))
     for author in authors:
-        changed = frozenset({f"author:{author.pk}"})
+        changed = frozenset({Key(Kind.AUTHOR, author.pk)})
         yield from _paginated(
             author.get_absolute_url(),
             _listing(publishing.articles_for_author(author=author), expect, author.n),
@@ -426,7 +430,7 @@ def collection_urls() -> Iterator[SiteUrl]:
     yield SiteUrl("/news-sitemap.xml", articles, source)
     yield SiteUrl("/sitemap.xml", frozenset({ALL_ARTICLES, ANY_PAGE}), source)
     # Reads rows, not pages: it shows every article whatever the recorder sees.
-    yield SiteUrl("/search/offline-index.js", articles | {"shows:page:*"}, source)
+    yield SiteUrl("/search/offline-index.js", articles | {SHOWS_EVERY_ARTICLE}, source)
 
 
 def fixed_urls() -> Iterator[SiteUrl]:
@@ -435,6 +439,7 @@ def fixed_urls() -> Iterator[SiteUrl]:
     yield SiteUrl("/robots.txt", frozenset({SITE}), source)
     yield SiteUrl("/search/", frozenset({SITE}), source)
     yield SiteUrl(NOT_FOUND_PATH, frozenset({SITE}), source)
+    yield SiteUrl("/mirrors/", frozenset({MIRRORS, SITE}), source)
     yield SiteUrl("/mirrors.json", frozenset({MIRRORS, SITE}), source)
     yield SiteUrl("/mirrors.js", frozenset({MIRRORS, SITE}), source)
 

@@ -15,7 +15,7 @@ from django.db import connection
 from django.tasks import task
 
 from masthead.core.scheduler import every
-from masthead.distribution.selectors import ROUTES
+from masthead.distribution.keys import ROUTES, SITE, Key, KeyInvalid, texts
 
 logger = logging.getLogger(__name__)
 REBUILD_TIMEOUT = 3 * 3600
@@ -23,16 +23,22 @@ REBUILD_TIMEOUT = 3 * 3600
 
 @task()
 def static_output_update(page_ids: list[int] | None = None, keys: list[str] | None = None) -> dict:
-    """Re-render the files that depend on the changed pages (or dependency keys)."""
+    """Re-render the files that depend on the changed pages (or dependency keys, as text:
+    ``distribution.keys``)."""
     from masthead.distribution import services
 
     if settings.STATIC_OUTPUT_DIR is None:
         return {}
+    try:
+        parsed = [Key.parse(key) for key in keys or ()]
+    except KeyInvalid:
+        logger.exception("Static output update asked for an unknown key; rendering everything")
+        parsed = [SITE]
     report = services.site_update(
         out=settings.STATIC_OUTPUT_DIR,
         portable_out=settings.STATIC_PORTABLE_OUTPUT_DIR,
         page_ids=page_ids or (),
-        keys=keys or (),
+        keys=parsed,
     )
     logger.info(
         "Static output updated: %s files changed, %s removed, %.2f s%s",
@@ -73,7 +79,7 @@ def static_routes_refresh() -> None:
     An app can refresh them at once with ``static_output_update.enqueue(keys=["routes"])``."""
     if settings.STATIC_OUTPUT_DIR is None:
         return
-    static_output_update.call(keys=[ROUTES])
+    static_output_update.call(keys=texts([ROUTES]))
 
 
 def database_url() -> str:

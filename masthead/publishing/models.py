@@ -23,7 +23,6 @@ from wagtail.models import Orderable, Page, PageViewRestriction
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
-from masthead.core.memo import active as memo_active
 from masthead.core.memo import memo
 from masthead.core.page_cache import QueryParameters
 from masthead.publishing.blocks import ArticleBodyBlock, InfoBodyBlock
@@ -66,12 +65,14 @@ class Author(index.Indexed, models.Model):
         return f"/authors/{self.slug}/"
 
 
-class BuildAware:
-    """Mixed into every page type. Inside a build (``core.memo``) where no page has a view
-    restriction, the usual case, Wagtail's per-page check for restrictions reads nothing.
+class PublicPage:
+    """Mixed into every page type.
 
     ``query_parameters``: what the page type reads of the query string; it sees nothing else,
-    and the page cache keys on nothing else (``?utm_source=`` is the same page)."""
+    and the page cache keys on nothing else (``?utm_source=`` is the same page).
+
+    View restrictions: where no page has one, the usual case, Wagtail's check for each page
+    reads nothing (whether any exists is read once per scope, ``core.memo``)."""
 
     query_parameters = QueryParameters("publishing.page")
 
@@ -85,12 +86,12 @@ class BuildAware:
             self.query_parameters.apply(request)
 
     def get_view_restrictions(self):
-        if memo_active() and not memo("any_view_restriction", PageViewRestriction.objects.exists):
+        if not memo("any_view_restriction", PageViewRestriction.objects.exists):
             return PageViewRestriction.objects.none()
         return super().get_view_restrictions()
 
 
-class HomePage(BuildAware, Page):
+class HomePage(PublicPage, Page):
     intro = models.CharField(max_length=300, blank=True)
     lead_article = models.ForeignKey(
         "publishing.ArticlePage",
@@ -113,18 +114,21 @@ class HomePage(BuildAware, Page):
     query_parameters = QueryParameters("publishing.HomePage", **PAGE_QUERY)
 
     def route(self, request: HttpRequest, path_components: list[str]):
-        if path_components and memo_active():  # inside a build: from a map of addresses
-            from masthead.publishing import selectors
+        """The page at ``path_components``, found in one map of every page's address
+        (``selectors.routed_page``) rather than level by level, two queries a level."""
+        if not path_components:
+            return super().route(request, path_components)
+        from masthead.publishing import selectors
 
-            found = selectors.routed_page(self, path_components)
-            if found is not None:
-                page, remaining = found
-                return page.route(request, remaining)
-        return super().route(request, path_components)
+        found = selectors.routed_page(self, path_components)
+        if found is None:
+            raise Http404
+        page, remaining = found
+        return page.route(request, remaining)
 
     def serve(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         # The front page is not paginated; older stories live in the archive. (Its query is
-        # cleaned here already, since it is read before ``BuildAware.serve``.)
+        # cleaned here already, since it is read before ``PublicPage.serve``.)
         self.query_clean(request)
         if "page" in request.GET:
             return redirect_query_page(request, "/archive/")
@@ -142,7 +146,7 @@ class HomePage(BuildAware, Page):
         return context
 
 
-class SectionPage(BuildAware, RoutablePageMixin, Page):
+class SectionPage(PublicPage, RoutablePageMixin, Page):
     intro = models.CharField(max_length=300, blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -173,7 +177,7 @@ class SectionPage(BuildAware, RoutablePageMixin, Page):
         return self.render(request, context_overrides={"articles": articles, "base_path": self.url})
 
 
-class ArticlePage(BuildAware, Page):
+class ArticlePage(PublicPage, Page):
     standfirst = models.CharField(
         max_length=400, help_text="One sentence under the headline that says what the story is."
     )
@@ -195,6 +199,12 @@ class ArticlePage(BuildAware, Page):
         null=True,
         blank=True,
         help_text="Set when the story was substantially updated after publication.",
+    )
+    # Read by the channels app (Telegram, Mastodon, Bluesky), which also shows it in the admin.
+    post_to_channels = models.BooleanField(
+        "post to channels",
+        default=True,
+        help_text="Post the story to the newsroom's channels when it is first published.",
     )
 
     content_panels = Page.content_panels + [
@@ -278,6 +288,10 @@ class ArticleAuthor(Orderable):
 
     panels = [FieldPanel("author")]
 
+    class Meta(Orderable.Meta):
+        # Equal positions (rows written in bulk, or restored) keep the order they were added.
+        ordering = ["sort_order", "pk"]
+
 
 class ArticleTag(TaggedItemBase):
     content_object = ParentalKey(ArticlePage, on_delete=models.CASCADE, related_name="tagged_items")
@@ -290,7 +304,7 @@ class RelatedArticle(Orderable):
     panels = [PageChooserPanel("article", "publishing.ArticlePage")]
 
 
-class InfoPage(BuildAware, Page):
+class InfoPage(PublicPage, Page):
     """A plain page: the privacy policy, about us, contacts."""
 
     body = StreamField(InfoBodyBlock(), blank=True)

@@ -9,9 +9,7 @@ from django.db.models import Count, Prefetch, QuerySet
 from taggit.models import Tag
 from wagtail.models import Page
 
-from masthead.core.memo import active as memo_active
-from masthead.core.memo import memo, shows, unrecorded
-from masthead.core.memo import put as memo_put
+from masthead.core.memo import Shown, memo, shows, unrecorded
 from masthead.publishing.models import (
     ArticleAuthor,
     ArticlePage,
@@ -51,16 +49,13 @@ def with_renditions(articles: QuerySet[ArticlePage]) -> QuerySet[ArticlePage]:
 def teasers(pks: Iterable[int]) -> list[ArticlePage]:
     """The live articles among ``pks``, in that order, with what a teaser shows loaded.
 
-    In a build each article is read once (``core.memo``) rather than once per listing and
+    Each article is read once per scope (``core.memo``) rather than once per listing and
     *Read more* that shows it; whoever shows one declares it (the ``teaser`` tag does)."""
     pks = list(pks)
-    if not memo_active():
-        found = {a.pk: a for a in with_renditions(articles_live()).filter(pk__in=pks)}
-        return [found[pk] for pk in pks if pk in found]
     known: dict[int, ArticlePage | None] = memo("teaser_articles", dict)
     missing = [pk for pk in pks if pk not in known]
     if missing:
-        # The body is not part of a teaser, and a build may hold every article.
+        # The body is not part of a teaser, and a scope may come to hold every article.
         wanted = with_renditions(articles_live()).defer("body").filter(pk__in=missing)
         loaded = unrecorded(lambda: list(wanted))
         known.update(dict.fromkeys(missing))
@@ -69,28 +64,21 @@ def teasers(pks: Iterable[int]) -> list[ArticlePage]:
 
 
 def teasers_preload() -> None:
-    """Inside a build: read every live article at once, with its tags (a full build shows
-    them all, in listings and on their own pages)."""
-    read_more_from_index()
+    """Read every live article at once, with its tags, into the open scope (a full build
+    shows them all, in listings and on their own pages)."""
     known: dict[int, ArticlePage | None] = memo("teaser_articles", dict)
     tags = Prefetch("tagged_items", queryset=ArticleTag.objects.select_related("tag"))
     live = articles_live().prefetch_related(tags).iterator(chunk_size=2000)
     known.update(unrecorded(lambda: [(a.pk, a) for a in live]))
 
 
-def read_more_from_index() -> None:
-    """Inside a build, or an update of many articles: choose *Read more* from an index of
-    every article, read in three queries, rather than with a few queries per article."""
-    memo_put("read_more_from_index", True)
-
-
-def article_shows(article: ArticlePage) -> list[str]:
-    """What showing ``article`` (its page or a teaser) shows, as the build's dependency
-    keys: the article, its authors and its photo."""
+def article_shows(article: ArticlePage) -> list[Shown]:
+    """What showing ``article`` (its page or a teaser) shows: the article, its authors and
+    its photo."""
     return [
-        f"shows:page:{article.pk}",
-        *[f"shows:author:{author.pk}" for author in article.authors],
-        *([f"shows:image:{article.lead_image_id}"] if article.lead_image_id else []),
+        Shown("page", article.pk),
+        *[Shown("author", author.pk) for author in article.authors],
+        *([Shown("image", article.lead_image_id)] if article.lead_image_id else []),
     ]
 
 
@@ -151,6 +139,19 @@ def _sections_by_path() -> dict[str, SectionPage]:
     return {section.path: section for section in sections_navigation()}
 
 
+def rewarm_paths(*, page_id: int) -> list[str]:
+    """What to render into the page cache after page ``page_id`` changed: the front page, the
+    archive, its section's first page and the page itself (while it is live and public)."""
+    paths = ["/", "/archive/"]
+    page = public_only(Page.objects.live()).filter(pk=page_id).first()
+    if page is not None:
+        parent = page.get_parent()
+        if parent is not None and parent.specific_class is SectionPage:
+            paths.append(parent.url)
+        paths.append(page.url)
+    return list(dict.fromkeys(path for path in paths if path))
+
+
 def home_lead_article(*, home: HomePage) -> ArticlePage | None:
     if home.lead_article_id:
         lead = with_renditions(articles_live()).filter(pk=home.lead_article_id).first()
@@ -209,49 +210,14 @@ def articles_for_tag(*, tag: Tag) -> QuerySet[ArticlePage]:
 
 def article_read_more(*, article: ArticlePage, limit: int) -> list[ArticlePage]:
     """Editors' picks first; then articles sharing the most tags (the most recent first among
-    equals), then the newest of the same section. A build chooses from an index of every
-    article (see ``read_more_from_index``); a web request or a small update asks the
-    database."""
-    if memo("read_more_from_index", lambda: False):
-        chosen = _read_more_index().choose(article, limit)
-    else:
-        chosen = _read_more_ids(article, limit)
-    return teasers(chosen)
-
-
-def _read_more_ids(article: ArticlePage, limit: int) -> list[int]:
-    """The choice, read from the database: a handful of queries per article."""
-    live = articles_live()
-    chosen_ids = [link.article_id for link in article.related_links.all()]
-    picked = set(live.filter(pk__in=chosen_ids).values_list("pk", flat=True))
-    result = [pk for pk in chosen_ids if pk in picked][:limit]
-    exclude = [article.pk, *result]
-    tag_ids = [tag.pk for tag in article.tag_list]
-    if tag_ids and len(result) < limit:
-        # Counted from the tag links of this article's tags, not across every article: the
-        # cost follows how many articles share a tag, not the size of the archive.
-        result += list(
-            ArticleTag.objects.filter(
-                tag_id__in=tag_ids, content_object_id__in=live.order_by().values("pk")
-            )
-            .exclude(content_object_id__in=exclude)
-            .values("content_object_id")
-            .annotate(shared=Count("id"))
-            .order_by("-shared", "-content_object__first_published_at", "-content_object_id")
-            .values_list("content_object_id", flat=True)[: limit - len(result)]
-        )
-        exclude = [article.pk, *result]
-    if len(result) < limit:
-        parent = article.get_parent()
-        if parent is not None:
-            same_section = live.child_of(parent).exclude(pk__in=exclude)
-            result += list(same_section.values_list("pk", flat=True)[: limit - len(result)])
-    return result
+    equals), then the newest of the same section. Chosen from an index of every live article
+    (``_ReadMoreIndex``), read once per scope."""
+    return teasers(_read_more_index().choose(article, limit))
 
 
 class _ReadMoreIndex:
-    """Every live article's date, section and tags, read in three queries, so that a build
-    chooses each article's *Read more* in memory, in the same order as ``_read_more_ids``."""
+    """Every live article's date, section and tags and the editors' picks, read in four
+    queries, so that each article's *Read more* is chosen in memory."""
 
     def __init__(self) -> None:
         live = articles_live().order_by()

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.utils import timezone
 
+from masthead.distribution.keys import Key, Kind
 from masthead.distribution.services.assets import _css_references
 from masthead.distribution.services.output import STATE_DIR, Manifest, file_name
 from masthead.distribution.services.portable import portable_bytes
@@ -89,7 +90,11 @@ def _chosen_files(manifest: Manifest, days: int | None) -> tuple[dict[str, dict]
         # Listing pages beyond a section's or the archive's first, and tag and author pages:
         # only those that show an article the bundle holds.
         if listing and ("/page/" in path or path.startswith(("/tags/", "/authors/"))):
-            shown = {d.rsplit(":", 1)[1] for d in entry["deps"] if d.startswith("shows:page:")}
+            shown = {
+                str(key.value)
+                for key in map(Key.parse, entry["deps"])
+                if key.kind is Kind.SHOWS_PAGE
+            }
             if not shown & recent_ids:
                 continue
         chosen[name] = entry

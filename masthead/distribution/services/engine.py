@@ -22,6 +22,8 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.db import connections
 
+from masthead.distribution.keys import ROUTES, Key, texts
+
 BATCH_SIZE = 12
 
 
@@ -55,7 +57,7 @@ class FileResult:
     content_type: str = ""
     name: str = ""  # the file written; empty when the URL gives no file
     digest: str = ""
-    deps: list[str] = field(default_factory=list)
+    deps: list[str] = field(default_factory=list)  # as the manifest keeps them (keys.texts)
     sources: list[str] = field(default_factory=list)
     changed: bool = False
     links: list[str] = field(default_factory=list)
@@ -81,7 +83,7 @@ class FileResult:
 @dataclass(frozen=True)
 class Job:
     path: str
-    deps: frozenset[str]
+    deps: frozenset[Key]
     sources: frozenset[str]
     priority: int = 1
 
@@ -148,7 +150,7 @@ def render_job(renderer, target: OutputTarget, job: Job) -> FileResult:
         result.skipped = str(exc)
         return result
     result.name, result.digest = name, digest(body)
-    result.deps = sorted(set(job.deps) | rendered.shown)
+    result.deps = texts(job.deps | rendered.shown)
     if is_html:
         pages, assets = links_in(body.decode("utf-8", errors="replace"))
         result.links, result.assets = sorted(pages), sorted(assets)
@@ -167,12 +169,11 @@ def _worker_init(target: OutputTarget, inherited: dict | None) -> None:
     from masthead.distribution.services.render import Renderer, private_cache
 
     # A forked child must not reuse the parent's database connections (closed before the
-    # fork); it opens its own on first use. It lives for one build: the page cache off and a
-    # cache of its own (see render.private_cache) for all of it, and the memo the build
-    # had read before it forked (its copy: what a worker adds stays its own).
-    settings.PAGE_CACHE_ENABLED = False
+    # fork); it opens its own on first use. It lives for one build: a cache of its own (see
+    # render.private_cache) for all of it, and the memo the build had read before it forked
+    # (its copy: what a worker adds stays its own).
     caches["default"] = private_cache()
-    memo.scope_enter(inherited)
+    memo.scope_enter(inherited if inherited is not None else {})
     _worker["renderer"] = Renderer()
     _worker["target"] = target
 
@@ -192,8 +193,6 @@ def run_jobs(
 ) -> dict[str, FileResult]:
     """Render every job (highest priority first) and the pages their links lead to when
     ``follow(path)`` says so. Returns the results by path."""
-    from masthead.distribution.selectors import ROUTES
-
     pending = sorted(jobs, key=lambda job: job.priority)
     seen = {job.path for job in pending}
     results: dict[str, FileResult] = {}
@@ -209,10 +208,10 @@ def run_jobs(
         return found
 
     if processes <= 1:
-        from masthead.distribution.services.render import Renderer, rendering_settings
+        from masthead.distribution.services.render import Renderer, rendering_scope
 
         renderer = Renderer()
-        with rendering_settings():
+        with rendering_scope():
             while pending:
                 job = pending.pop(0)
                 result = render_job(renderer, target, job)

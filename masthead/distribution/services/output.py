@@ -17,6 +17,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from masthead.distribution.keys import SHOWS_EVERY_ARTICLE, Key, Kind, texts
+
 STATE_DIR = ".masthead"
 MANIFEST_FILE = "manifest.json"
 MANIFEST_VERSION = 1
@@ -146,13 +148,15 @@ class Manifest:
         """Each file's address → its file name."""
         return {entry["path"]: name for name, entry in self.files.items()}
 
-    def matching(self, keys: Iterable[str]) -> set[str]:
-        """Files depending on any of ``keys``. ``shows:page:N`` also matches files that show
-        every article (``shows:page:*``). One pass over the entries: cheaper than indexing
-        every dependency of every file for the few keys an update asks about."""
-        wanted = set(keys)
-        if any(key.startswith("shows:page:") for key in wanted):
-            wanted.add("shows:page:*")
+    def matching(self, keys: Iterable[Key]) -> set[str]:
+        """Files depending on any of ``keys``. An article shown (``Kind.SHOWS_PAGE``) also
+        matches files that show every article. One pass over the entries, comparing the
+        keys' text: cheaper than indexing every dependency of every file for the few keys an
+        update asks about."""
+        keys = set(keys)
+        if any(key.kind is Kind.SHOWS_PAGE for key in keys):
+            keys.add(SHOWS_EVERY_ARTICLE)
+        wanted = set(texts(keys))
         return {name for name, entry in self.files.items() if not wanted.isdisjoint(entry["deps"])}
 
     def put(self, name: str, entry: dict) -> None:

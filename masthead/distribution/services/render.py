@@ -2,8 +2,9 @@
 
 The request goes through the project's real middleware and views (Django's test handler,
 which is the WSGI handler without a server), so a file written from it is byte for byte what
-the app answers for that URL. Only the full-page cache is bypassed: a build must see the
-database as it is now, not an entry stored before the change that triggered it.
+the app answers for that URL. Only the full-page cache is bypassed (``BYPASS_ENVIRON``, on
+these requests alone): a build must see the database as it is now, not an entry stored
+before the change that triggered it.
 
 While a URL renders, the models it loads are recorded (``post_init``): which articles,
 authors and images the page shows. Those become the file's dependencies, so that an edit to
@@ -25,30 +26,31 @@ from django.db.models.signals import post_init
 from django.test import Client
 from django.utils.encoding import iri_to_uri
 
-from masthead.core import memo
+from masthead.core import memo, page_cache
+from masthead.core.memo import Shown
+from masthead.distribution.keys import SHOWS_EVERY_ARTICLE, Key, Kind
 from masthead.distribution.selectors import DYNAMIC_PREFIXES
 
 # More articles than this on one page (sitemaps, the offline index) and the page is taken to
 # show every article: any article edit re-renders it.
 SHOWS_ALL_THRESHOLD = 120
-SHOWS_ALL_ARTICLES = "shows:page:*"
 
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)
 
 
 def _record_article(sender, instance, **kwargs) -> None:
     if instance.pk is not None:
-        memo.shows(f"shows:page:{instance.pk}")
+        memo.shows(Shown("page", instance.pk))
 
 
 def _record_author(sender, instance, **kwargs) -> None:
     if instance.pk is not None:
-        memo.shows(f"shows:author:{instance.pk}")
+        memo.shows(Shown("author", instance.pk))
 
 
 def _record_image(sender, instance, **kwargs) -> None:
     if instance.pk is not None:
-        memo.shows(f"shows:image:{instance.pk}")
+        memo.shows(Shown("image", instance.pk))
 
 
 def connect_recording() -> None:
@@ -61,12 +63,14 @@ def connect_recording() -> None:
     post_init.connect(_record_image, sender="wagtailimages.Image", dispatch_uid="distribution-img")
 
 
-def _collapse(shown: set[str]) -> set[str]:
-    articles = [key for key in shown if key.startswith("shows:page:")]
-    if len(articles) > SHOWS_ALL_THRESHOLD:
-        shown = {key for key in shown if not key.startswith("shows:page:")}
-        shown.add(SHOWS_ALL_ARTICLES)
-    return shown
+def _keys(shown: set[Shown]) -> set[Key]:
+    """What a page showed, as its dependency keys; past ``SHOWS_ALL_THRESHOLD`` articles,
+    every article."""
+    keys = {Key.shown(item) for item in shown}
+    if sum(item.kind == "page" for item in shown) > SHOWS_ALL_THRESHOLD:
+        keys = {key for key in keys if key.kind is not Kind.SHOWS_PAGE}
+        keys.add(SHOWS_EVERY_ARTICLE)
+    return keys
 
 
 @dataclass
@@ -76,7 +80,7 @@ class Rendered:
     content_type: str
     body: bytes
     location: str = ""
-    shown: set[str] = field(default_factory=set)
+    shown: set[Key] = field(default_factory=set)
     public: bool = True  # the same for every reader: no cookie, not private
 
     @property
@@ -91,8 +95,13 @@ class Renderer:
         base = urlsplit(settings.BASE_URL)
         # Django's test client is the WSGI handler without a server (and without closing the
         # database connection after every request, as a real server's handler does).
+        # It reads the database, never the page cache: a build must see the content as it
+        # is now, not an entry stored before the change that triggered it.
         self.client = Client(
-            enforce_csrf_checks=True, raise_request_exception=False, HTTP_HOST=base.netloc
+            enforce_csrf_checks=True,
+            raise_request_exception=False,
+            HTTP_HOST=base.netloc,
+            **{page_cache.BYPASS_ENVIRON: True},
         )
         self.secure = base.scheme == "https"
 
@@ -108,7 +117,7 @@ class Renderer:
             content_type=response.headers.get("Content-Type", ""),
             body=body,
             location=response.headers.get("Location", ""),
-            shown=_collapse(shown),
+            shown=_keys(shown),
             public=not response.cookies
             and (
                 # A page that forbids caches yet is the same for everyone (the source page,
@@ -193,21 +202,18 @@ def warm_up() -> None:
 
 
 @contextlib.contextmanager
-def rendering_settings():
-    """While rendering in this thread: the page cache off (a build must read the database,
-    not a stored page), a private cache (see ``private_cache``) and a memo of what every
-    page reads alike (``core.memo``). Django's cache handles
-    are per thread, so other threads of the process keep the shared cache."""
+def rendering_scope():
+    """While rendering in this thread: a private cache (see ``private_cache``; Django's cache
+    handles are per thread, so other threads keep the shared cache) and a fresh memo of what
+    every page reads alike (``core.memo``), for the life of the build."""
     from django.core.cache import caches
 
-    previous, shared = settings.PAGE_CACHE_ENABLED, caches["default"]
-    settings.PAGE_CACHE_ENABLED = False
+    shared = caches["default"]
     caches["default"] = private_cache()
     try:
-        with memo.scope():
+        with memo.scope(fresh=True):
             yield
     finally:
-        settings.PAGE_CACHE_ENABLED = previous
         caches["default"] = shared
 
 

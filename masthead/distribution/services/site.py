@@ -31,7 +31,7 @@ from django.utils import timezone
 
 from masthead.core import memo
 from masthead.distribution import selectors
-from masthead.distribution.selectors import (
+from masthead.distribution.keys import (
     ALL_ARTICLES,
     ANY_PAGE,
     ARCHIVE_LISTING,
@@ -39,9 +39,10 @@ from masthead.distribution.selectors import (
     REDIRECTS,
     ROUTES,
     SITE,
-    PageRecord,
-    SiteUrl,
+    Key,
+    Kind,
 )
+from masthead.distribution.selectors import PageRecord, SiteUrl
 from masthead.distribution.services import search
 from masthead.distribution.services.assets import assets_copy
 from masthead.distribution.services.engine import FileResult, Job, OutputTarget, run_jobs
@@ -52,9 +53,6 @@ from masthead.publishing import selectors as articles
 
 logger = logging.getLogger(__name__)
 
-# From this many article pages on, an update chooses their *Read more* from an index of
-# every article (60 ms at 10,000 articles) rather than per article (10 ms each).
-READ_MORE_INDEX_FROM = 8
 # Listing pages past the first, sitemaps and the offline index: written last.
 TAIL_MARKERS = ("/page/", "/sitemap.xml", "/news-sitemap.xml", "/search/offline-index.js")
 
@@ -324,7 +322,7 @@ def _build(
     report = BuildReport(full=True)
     previous = Manifest.load(out)
     urls, records = selectors.site_urls()
-    with memo.scope():
+    with memo.scope(fresh=True):
         # Every article appears in some listing: their teasers are read at once, before the
         # render workers fork (they share what is read here).
         articles.teasers_preload()
@@ -341,7 +339,10 @@ def _build(
     fixups = _rendition_fixups(results)
     if fixups:
         progress.note(f"Rendering {len(fixups)} pages again (image renditions settled)")
-        jobs = [Job(p, frozenset(results[p].deps), frozenset(results[p].sources)) for p in fixups]
+        jobs = [
+            Job(p, frozenset(map(Key.parse, results[p].deps)), frozenset(results[p].sources))
+            for p in fixups
+        ]
         results.update(run_jobs(jobs, target, processes=1))
 
     manifest = Manifest(base_url=settings.BASE_URL, built_at=timezone.now().isoformat())
@@ -378,7 +379,7 @@ def _build(
 
 @dataclass
 class UpdatePlan:
-    keys: set[str] = field(default_factory=set)
+    keys: set[Key] = field(default_factory=set)
     # Lists whose URLs are produced again (see SiteUrl.sources).
     sources: set[str] = field(default_factory=set)
     urls: list[SiteUrl] = field(default_factory=list)
@@ -395,7 +396,7 @@ def _memberships(record: dict | PageRecord | None) -> tuple:
     return (record["path"], record["section"], tuple(record["tags"]), tuple(record["authors"]))
 
 
-def update_plan(*, manifest: Manifest, page_ids: Iterable[int], keys: Iterable[str]) -> UpdatePlan:
+def update_plan(*, manifest: Manifest, page_ids: Iterable[int], keys: Iterable[Key]) -> UpdatePlan:
     """Decide, from what the manifest recorded and what the database says now, which keys an
     update touches and which lists of URLs it produces again."""
     plan = UpdatePlan(keys=set(keys))
@@ -409,7 +410,7 @@ def update_plan(*, manifest: Manifest, page_ids: Iterable[int], keys: Iterable[s
         if before is None and after is None:
             continue  # a draft, or a page of another site
         kind = (after.kind if after else before["kind"]) or ""
-        plan.keys |= {selectors.page_key(page_id), f"shows:page:{page_id}", ANY_PAGE}
+        plan.keys |= {selectors.page_key(page_id), Key(Kind.SHOWS_PAGE, page_id), ANY_PAGE}
         plan.sources.add(f"page:{page_id}")
         if kind in ("section", "info"):
             # Both are in the navigation or the footer of every page.
@@ -435,15 +436,12 @@ def update_plan(*, manifest: Manifest, page_ids: Iterable[int], keys: Iterable[s
     if SITE in plan.keys:
         plan.full = "site-wide settings changed"
     for key in list(plan.keys):
-        kind, _, value = key.partition(":")
-        if kind == "listing" and value.startswith("section:"):
-            sections.add(int(value.split(":", 1)[1]))
-        elif kind == "listing" and value.startswith("tag:"):
-            tags.add(value.split(":", 1)[1])
-        elif kind == "listing" and value.startswith("author:"):
-            authors.add(int(value.split(":", 1)[1]))
-        elif kind == "author":
-            authors.add(int(value))
+        if key.kind is Kind.SECTION_LISTING:
+            sections.add(key.value)
+        elif key.kind is Kind.TAG_LISTING:
+            tags.add(key.value)
+        elif key.kind in (Kind.AUTHOR_LISTING, Kind.AUTHOR):
+            authors.add(key.value)
     plan.keys |= {selectors.section_listing_key(s) for s in sections}
     plan.keys |= {selectors.tag_listing_key(t) for t in tags}
     plan.keys |= {selectors.author_listing_key(a) for a in authors}
@@ -476,12 +474,11 @@ def update_plan(*, manifest: Manifest, page_ids: Iterable[int], keys: Iterable[s
 
 
 def _shown_articles(jobs: Iterable[Job]) -> set[int]:
-    prefix = "shows:page:"
     return {
-        int(dep.removeprefix(prefix))
+        dep.value
         for job in jobs
         for dep in job.deps
-        if dep.startswith(prefix) and dep.removeprefix(prefix).isdigit()
+        if dep.kind is Kind.SHOWS_PAGE and isinstance(dep.value, int)
     }
 
 
@@ -495,7 +492,11 @@ def _changed_urls(
         same = url.unchanged
         if same is not None and url.path in names:
             name = names[url.path]
-            shown = {d for d in manifest.files[name]["deps"] if d.startswith("shows:page:")}
+            shown = {
+                key
+                for key in map(Key.parse, manifest.files[name]["deps"])
+                if key.kind is Kind.SHOWS_PAGE
+            }
             if (
                 name not in matching
                 and shown == same.shows
@@ -511,7 +512,7 @@ def site_update(
     out: Path,
     portable_out: Path | None = None,
     page_ids: Iterable[int] = (),
-    keys: Iterable[str] = (),
+    keys: Iterable[Key] = (),
     search_index: bool = True,
     progress: Progress | None = None,
 ) -> BuildReport:
@@ -564,12 +565,9 @@ def _update(
             continue
         sources = set(entry.get("sources", ()))
         new_paths.add(entry["path"])
-        deps = frozenset(entry["deps"])
+        deps = frozenset(map(Key.parse, entry["deps"]))
         jobs.append(Job(entry["path"], deps, frozenset(sources), _priority(entry["path"], front)))
-    with memo.scope():
-        article_paths = {p["path"] for p in manifest.pages.values() if p["kind"] == "article"}
-        if sum(job.path in article_paths for job in jobs) >= READ_MORE_INDEX_FROM:
-            articles.read_more_from_index()
+    with memo.scope(fresh=True):
         # The articles these files showed last time, read at once for their teasers.
         articles.teasers(sorted(_shown_articles(jobs) | set(plan.records)))
         results = _render(

@@ -90,9 +90,12 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
 _opener = urllib.request.build_opener(_NoRedirects)
 
 
-def fetch(url: str) -> Fetched:
+def fetch(url: str, referer: str | None = None) -> Fetched:
+    # As a browser asks: with the linking page as the referrer (the site's own policy,
+    # ``same-origin``, sends it), which first-party counters such as the readership pixel check.
+    request = urllib.request.Request(url, headers={"Referer": referer} if referer else {})
     try:
-        with _opener.open(url, timeout=30) as response:
+        with _opener.open(request, timeout=30) as response:
             return Fetched(
                 url=url,
                 status=response.status,
@@ -195,7 +198,7 @@ def crawl_site(base_url: str, seeds: list[str]) -> Crawl:
                     crawl.referrers[target].add(url)
                     if target not in queued:
                         queued.add(target)
-                        pending[pool.submit(fetch, target)] = target
+                        pending[pool.submit(fetch, target, url)] = target
     return crawl
 
 

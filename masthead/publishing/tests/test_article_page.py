@@ -103,43 +103,33 @@ def test_no_third_party_addresses_in_public_pages(client):
         assert set(loaded) <= {"news.example.org"}, f"{path} loads from {loaded}"
 
 
-def test_read_more_chosen_in_a_build_matches_the_database_choice():
-    """A build chooses *Read more* from an in-memory index (``core.memo`` scope); the web
-    request reads the database. Both must give the same articles in the same order: the
-    static file is byte for byte what the app serves."""
-    from masthead.core import memo
+def test_read_more_prefers_picks_then_shared_tags_then_the_section():
+    """Editors' picks first (live ones only), then the most shared tags (newest first among
+    equals), then the newest of the same section; never a draft, never the article itself."""
     from masthead.publishing import selectors
     from masthead.publishing.models import RelatedArticle
 
     world, culture = factories.section(title="World"), factories.section(title="Culture")
-    tag_sets = [["a"], ["a", "b"], ["b"], ["a", "b", "c"], [], ["c"], ["a", "c"], ["b", "c"]]
-    articles = [
-        factories.article(
-            parent=(world, culture)[i % 2], tags=tag_sets[i % len(tag_sets)], hours_ago=i % 5
-        )
-        for i in range(16)
-    ]
-    RelatedArticle.objects.create(page=articles[3], article=articles[9], sort_order=0)
-    factories.article(parent=world, tags=["a", "b", "c"], publish=False)  # a draft: never chosen
+    story = factories.article(parent=world, tags=["a", "b"], hours_ago=5)
+    both_old = factories.article(parent=culture, tags=["a", "b"], hours_ago=4)
+    both_new = factories.article(parent=culture, tags=["b", "a"], hours_ago=3)
+    one_tag = factories.article(parent=culture, tags=["a"], hours_ago=2)
+    same_section = factories.article(parent=world, hours_ago=1)
+    factories.article(parent=culture, hours_ago=0)  # neither tag nor section: not chosen
+    picked = factories.article(parent=culture, hours_ago=6)
+    draft = factories.article(parent=world, tags=["a", "b"], publish=False)
+    RelatedArticle.objects.create(page=story, article=draft, sort_order=0)
+    RelatedArticle.objects.create(page=story, article=picked, sort_order=1)
 
-    def choices():
-        return {
-            a.pk: [r.pk for r in selectors.article_read_more(article=a, limit=4)] for a in articles
-        }
-
-    from_database = choices()
-    with memo.scope():
-        selectors.teasers_preload()  # as a full build does: Read more from the index
-        from_index = choices()
-        assert "read_more_index" in memo.current()
-    assert from_index == from_database
-    assert all(len(chosen) == 4 for chosen in from_database.values())
-    assert from_database[articles[3].pk][0] == articles[9].pk
+    chosen = [a.pk for a in selectors.article_read_more(article=story, limit=5)]
+    assert chosen == [picked.pk, both_new.pk, both_old.pk, one_tag.pk, same_section.pk]
+    assert [a.pk for a in selectors.article_read_more(article=story, limit=2)] == chosen[:2]
 
 
 def test_a_build_routes_and_renders_every_page_as_a_web_request_does(client):
-    """Inside a build (``core.memo`` scope) pages are found from a map of addresses and
-    teasers are rendered once; every answer must still be the web request's, byte for byte."""
+    """A build reads in a fresh scope of its own (``core.memo``), a web request in the content
+    generation's: the same code, so every answer is the same, byte for byte, and stays so when
+    the addresses and teasers come from the memo."""
     from masthead.core import memo
     from masthead.publishing.models import InfoPage
 
@@ -178,7 +168,7 @@ def test_a_build_routes_and_renders_every_page_as_a_web_request_does(client):
         return {p: (r.status_code, r.content) for p in paths for r in [client.get(p)]}
 
     from_requests = answers()
-    with memo.scope():
+    with memo.scope(fresh=True):
         from_build = answers()
         again = answers()  # now every teaser and address comes from the memo
     assert from_build == from_requests
@@ -198,12 +188,29 @@ def test_pages_in_a_build_declare_the_teasers_they_reuse(client):
     writer = factories.author(name="Ana Reporter")
     story = factories.article(parent=world, authors=[writer], tags=["a"])
     expected = {
-        f"shows:page:{story.pk}",
-        f"shows:author:{writer.pk}",
-        f"shows:image:{story.lead_image_id}",
+        memo.Shown("page", story.pk),
+        memo.Shown("author", writer.pk),
+        memo.Shown("image", story.lead_image_id),
     }
-    with memo.scope():
+    with memo.scope(fresh=True):
         for path in [world.url, "/tags/a/", "/archive/", writer.get_absolute_url()]:
             with memo.recording() as shown:
                 assert client.get(path).status_code == 200
             assert expected <= shown, path
+
+
+def test_the_framework_caches_masthead_fills_in_are_the_ones_they_read():
+    """Routing from the map of addresses hands a page its parent through treebeard's
+    ``_cached_parent_obj``; article pages find their prefetched rows in Django's
+    ``_prefetched_objects_cache``. Pin both names."""
+    from masthead.publishing.models import ArticlePage
+
+    world = factories.section(title="World")
+    story = factories.article(parent=world, authors=[factories.author(name="Ana")])
+    page = ArticlePage.objects.get(pk=story.pk)
+    marker = object()
+    page._cached_parent_obj = marker
+    assert page.get_parent() is marker
+
+    loaded = ArticlePage.objects.prefetch_related("article_authors").get(pk=story.pk)
+    assert "article_authors" in loaded._prefetched_objects_cache
