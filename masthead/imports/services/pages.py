@@ -461,6 +461,10 @@ class ImportRun:
         if created:
             page = ArticlePage() if post.is_article else InfoPage()
             page.live = False
+            if post.is_article:
+                # The archive of another site is not news: its readers on Telegram,
+                # Mastodon and Bluesky are not sent years of stories at once.
+                page.post_to_channels = False
         elif page.get_parent().pk != parent.pk:
             page.move(parent, pos="last-child")
             page = Page.objects.get(pk=page.pk).specific

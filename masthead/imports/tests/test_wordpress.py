@@ -211,6 +211,7 @@ def test_import_shows_articles_as_readers_see_them(client, site_export):
 
     article = ArticlePage.objects.get(title="Council approves the budget")
     assert article.live
+    assert not article.post_to_channels  # an archive moving in is not news to announce
     html = client.get(article.url).content.decode()
     assert "Council approves the budget</h1>" in html
     assert (

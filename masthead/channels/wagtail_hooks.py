@@ -1,0 +1,28 @@
+from django.urls import path
+from wagtail import hooks
+
+from masthead.channels import views
+
+
+@hooks.register("register_admin_urls")
+def register_admin_urls():
+    return [
+        path("channels/pages/<int:page_id>/", views.page_posts, name="channels_page"),
+        path(
+            "channels/pages/<int:page_id>/post/",
+            views.page_post_request,
+            name="channels_page_post",
+        ),
+    ]
+
+
+@hooks.register("register_log_actions")
+def register_log_actions(actions):
+    actions.register_action(
+        "masthead.channels.posted", "Posted to a channel", "Posted to a channel"
+    )
+    actions.register_action(
+        "masthead.channels.post_requested",
+        "Post to a channel requested",
+        "Asked for a post to a channel",
+    )
