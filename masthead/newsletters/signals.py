@@ -13,3 +13,7 @@ subscription_ended = Signal()
 address_suppressed = Signal()
 #: ``edition``: every recipient of an edition has an outcome.
 edition_sent = Signal()
+#: ``source_page`` (the path the form was on, may be empty), ``newsletters``: a reader asked
+#: for lists they were not on or waiting for. Unlike the others, sent *inside* the signup's
+#: transaction, so that aggregate figures commit with it; receivers must not fail.
+signup_requested = Signal()

@@ -8,5 +8,9 @@ from django.dispatch import Signal
 # ``contribution`` and ``first_payment`` (False for a renewal of recurring support).
 contribution_succeeded = Signal()
 
+# A reader started a contribution (nothing paid yet). Arguments: ``contribution`` and
+# ``source_page``, the path of the page the form was started from ("" when not known).
+contribution_started = Signal()
+
 # Recurring support changed state (``recurring``, ``previous_status``).
 recurring_changed = Signal()

@@ -71,8 +71,11 @@ def nginx_config(
     onion_origin: str | None = None,
     source_page_path: str | None = None,
     real_ip_from: list[str] | None = None,
+    access_log: str = "",
 ) -> str:
-    """The ``server { … }`` block serving ``root``. ``onion_origin`` and ``source_page_path``
+    """The ``server { … }`` block serving ``root``. ``access_log``: a file this server logs
+    requests to, in the ``masthead_private`` format (no address); "" inherits the
+    ``http`` block's setting (the standalone config sets one). ``onion_origin`` and ``source_page_path``
     (the "Contact us securely" page) default to what is set in the admin; ``""`` for none.
     ``real_ip_from``: the networks of a CDN or load balancer in front of nginx, whose
     ``X-Forwarded-For`` nginx believes (default: ``MASTHEAD_TRUSTED_PROXIES`` but loopback)."""
@@ -116,6 +119,7 @@ def nginx_config(
         "source_key_type": KEY_FILE_TYPE,
         "source_key_disposition": KEY_FILE_DISPOSITION,
         "proxy": proxy,
+        "access_log": access_log,
         "real_ip_from": real_ip_networks,
         "portable_root": str(Path(portable_root).resolve()) if portable_root else "",
         "portable_prefix": portable_prefix,

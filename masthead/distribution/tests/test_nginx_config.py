@@ -8,6 +8,7 @@ import contextlib
 import http.server
 import ipaddress
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -228,3 +229,13 @@ def test_onion_readers_cannot_choose_their_address(tmp_path):
         timeout=120,
     )
     assert done.returncode != 0 and "--real-ip-from" in done.stderr
+
+
+def test_requests_are_logged_without_the_readers_address(tmp_path):
+    shipped = SHIPPED.read_text()
+    formats = re.findall(r"log_format \S+ '([^']*)'", shipped)
+    assert formats and all("remote_addr" not in f and "forwarded" not in f for f in formats)
+    assert "access_log /var/log/nginx/masthead.access.log masthead_private;" in shipped
+    standalone = nginx_config(tmp_path, *EXAMPLE, "--standalone", str(tmp_path))
+    assert f"access_log {tmp_path.resolve()}/access.log masthead_private;" not in standalone
+    assert "access_log off;" in standalone

@@ -56,12 +56,18 @@ def subscriber_signup(
     source_page = (source_page or "")[:200]
     with transaction.atomic():
         subscriber = _subscriber_for_update(email)
+        requested = []  # lists the reader was neither on nor waiting for
         for newsletter in newsletters:
             subscription, created = Subscription.objects.get_or_create(
                 subscriber=subscriber,
                 newsletter=newsletter,
                 defaults={"requested_at": now, "source_page": source_page},
             )
+            if created or subscription.status not in (
+                Subscription.Status.CONFIRMED,
+                Subscription.Status.PENDING,
+            ):
+                requested.append(newsletter)
             if not created and subscription.status != Subscription.Status.CONFIRMED:
                 subscription.status = Subscription.Status.PENDING
                 subscription.requested_at = now
@@ -73,6 +79,10 @@ def subscriber_signup(
             lists=[n.slug for n in newsletters],
             source_page=source_page,
         )
+        if requested:
+            signals.signup_requested.send(
+                Subscription, source_page=source_page, newsletters=requested
+            )
         last = subscriber.confirmation_sent_at
         if last and now - last < timedelta(seconds=settings.NEWSLETTER_CONFIRM_INTERVAL):
             return

@@ -25,7 +25,7 @@ from masthead.payments.base import (
 )
 from masthead.supporters.models import Contribution, RecurringSupport, Supporter
 from masthead.supporters.services.audit import audit_record
-from masthead.supporters.signals import contribution_succeeded
+from masthead.supporters.signals import contribution_started, contribution_succeeded
 
 logger = logging.getLogger(__name__)
 
@@ -73,6 +73,7 @@ def contribution_start(
     campaign: str,
     idempotency_keys: list[str],
     is_test: bool,
+    source_page: str = "",
 ) -> tuple[Contribution, bool]:
     """Record what the reader asked to give, before any money moves; return it and whether
     it is new. A request whose key was seen before returns that contribution instead."""
@@ -103,6 +104,9 @@ def contribution_start(
                 currency=currency,
                 frequency=frequency,
                 provider=provider,
+            )
+            contribution_started.send(
+                sender=Contribution, contribution=contribution, source_page=source_page
             )
     except IntegrityError:
         # The same request, a moment earlier, in another process.

@@ -183,6 +183,10 @@
 
   function count(appeal, variant, event) {
     if (preview || !doc.count) return;
+    // Through the shared queue (core's queue.js): to the app wherever it answers, kept in
+    // this browser while it cannot be reached.
+    var queue = window.masthead && window.masthead.queue;
+    if (queue) return queue.send(doc.count, { e: event, a: String(appeal.id), v: variant.key });
     var body = new URLSearchParams();
     body.set("e", event);
     body.set("a", String(appeal.id));
@@ -273,6 +277,16 @@
     if (!root) return;
     root.setAttribute("data-appeal", String(appeal.id));
     root.setAttribute("data-variant", variant.key);
+    // The article the reader gives from: aggregate figures per article (figures app).
+    var pagePath = window.masthead && window.masthead.pagePath;
+    Array.prototype.forEach.call(root.querySelectorAll("form"), function (form) {
+      if (!pagePath || form.querySelector('input[name="source"]')) return;
+      var source = document.createElement("input");
+      source.type = "hidden";
+      source.name = "source";
+      source.value = pagePath();
+      form.appendChild(source);
+    });
     var dismissed = false;
     function dismiss() {
       if (dismissed) return;

@@ -84,6 +84,8 @@ class Command(BaseCommand):
                 onion_origin=onion,
                 source_page_path=source_page,
                 real_ip_from=real_ip_from,
+                # A standalone config logs under its prefix; an installed one beside nginx's.
+                access_log="" if standalone else "/var/log/nginx/masthead.access.log",
             )
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
