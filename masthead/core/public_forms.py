@@ -17,10 +17,10 @@ Origin
     ``file://``) and a sandboxed frame send. It is accepted only for forms that the offline
     copy carries and whose effect a later step bounds (``PublicForm.offline``: a newsletter
     signup is confirmed by email, a contribution is paid on the app's own page, a reminder is
-    one email limited per address). It is refused for the rest (the payment step, sign-in
-    links, personal links, counters), which are only ever posted from the app's own pages, so
-    that another site's sandboxed frames cannot make their visitors post them (card testing
-    from thousands of browsers).
+    one email limited per address, and so is a request for a sign-in link). It is refused
+    for the rest (the payment step, using a sign-in link, personal links, counters), which
+    are only ever posted from the app's own pages, so that another site's sandboxed frames
+    cannot make their visitors post them (card testing from thousands of browsers).
 
 Rate
     Each post is counted per client (``core.throttle``: a keyed hash of the client's network

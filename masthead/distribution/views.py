@@ -1,5 +1,6 @@
-"""Public files of the distribution app: the search page, the mirror list, the offline search
-index, and the probe that tells a static copy's script the API can be reached."""
+"""Public files of the distribution app: the search page, the mirror list (a page for readers,
+JSON for tools), the offline search index, and the probe that tells a static copy's script
+the API can be reached."""
 
 import json
 
@@ -11,6 +12,7 @@ from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_safe
 from django.views.static import serve
 
+from masthead.core.page_cache import reads_query
 from masthead.distribution import selectors
 
 # Pagefind compiles its WebAssembly search engine in the browser; nothing else is widened.
@@ -45,6 +47,24 @@ def mirrors_json(request: HttpRequest) -> JsonResponse:
     # Public by design: browser extensions and other sites read it from anywhere.
     response["Access-Control-Allow-Origin"] = "*"
     return response
+
+
+@require_safe
+@reads_query()
+def mirrors_page(request: HttpRequest) -> HttpResponse:
+    """The "If this site is blocked" page: the mirrors and the onion address for readers,
+    linked from every page's footer and written into every static copy."""
+    alternatives = selectors.mirrors_available()
+    return render(
+        request,
+        "distribution/mirrors.html",
+        {
+            "mirrors": [a for a in alternatives if a.proto != "tor"],
+            "onions": [a for a in alternatives if a.proto == "tor"],
+            "contact_email": selectors.reader_contact_email(),
+            "canonical_path": "/mirrors/",
+        },
+    )
 
 
 @require_safe

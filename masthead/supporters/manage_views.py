@@ -15,10 +15,12 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from masthead.core.page_cache import reads_query
 from masthead.core.public_forms import Rate, email_subject, public_subject_check
 from masthead.payments import registry
 from masthead.payments.base import ProviderUnavailableError
@@ -58,11 +60,18 @@ def supporter_required(view):
 
 
 @csrf_exempt
-@never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
+@reads_query()
 def signin(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
+        # The same form for everyone: cached like any page, and in every static copy (whose
+        # readers post it to the API origin).
         return render(request, "supporters/manage/signin.html", {"form": SignInForm()})
+    return _signin_request(request)
+
+
+@never_cache
+def _signin_request(request: HttpRequest) -> HttpResponse:
     if refused := public_post_refused(request, form=SIGNIN_FORM):
         return refused
     form = SignInForm(request.POST)
@@ -165,7 +174,9 @@ def recurring_action(request: HttpRequest, supporter: Supporter, pk: int) -> Htt
     recurring = _own_recurring(supporter, pk)
     action = request.POST.get("action", "")
     if recurring.status == RecurringSupport.Status.CANCELLED:
-        messages.error(request, "This support has ended; start a new one from the support page.")
+        messages.error(
+            request, gettext("This support has ended; start a new one from the support page.")
+        )
         return redirect("supporters:manage")
     actor = f"supporter:{supporter.pk}"
     try:
@@ -192,25 +203,31 @@ def recurring_action(request: HttpRequest, supporter: Supporter, pk: int) -> Htt
                 frequency=form.cleaned_data["frequency"],
                 actor=actor,
             )
-            messages.success(request, "Your support has been changed. Thank you.")
+            messages.success(request, gettext("Your support has been changed. Thank you."))
         elif action == "cancel":
             services.recurring_cancel(recurring=recurring, actor=actor)
             messages.success(
-                request, "Your support will end at the end of the period you have paid for."
+                request,
+                gettext("Your support will end at the end of the period you have paid for."),
             )
         elif action == "resume":
             services.recurring_resume(recurring=recurring, actor=actor)
-            messages.success(request, "Your support continues. Thank you.")
+            messages.success(request, gettext("Your support continues. Thank you."))
         else:
             return problem(
-                request, status=400, title="Unknown action", message="Choose one of the buttons."
+                request,
+                status=400,
+                title=gettext("Unknown action"),
+                message=gettext("Choose one of the buttons."),
             )
     except ProviderUnavailableError as exc:
         logger.warning("Change to recurring support %s failed: %s", recurring.pk, exc)
         messages.error(
             request,
-            "The payment provider did not accept the change, so nothing has changed. "
-            "Please try again later.",
+            gettext(
+                "The payment provider did not accept the change, so nothing has changed. Please "
+                "try again later."
+            ),
         )
     return redirect("supporters:manage")
 

@@ -59,7 +59,7 @@ FORMS = [
     Form("payment", offline=False),
     Form("reminder", offline=True),
     Form("reminder-cancel", offline=False),
-    Form("signin", offline=False),
+    Form("signin", offline=True),  # asks for a link, sent only to the address given
     Form("appeal-count", offline=False),
 ]
 

@@ -62,11 +62,12 @@ def portable_html(
 
     ``exists(path)`` says whether the copy holds a page; links to pages it does not hold (an
     article older than a bundle's window) point at the main domain instead. Without it every
-    link is taken to be in the copy.
+    link is taken to be in the copy. What a page loads (``src``, ``srcset``, ``poster``) never
+    points at the main domain, which is the origin that is blocked and watched.
     """
     directory = page_directory(path)
 
-    def rewrite(url: str, *, post: bool = False) -> str:
+    def rewrite(url: str, *, post: bool = False, load: bool = False) -> str:
         raw = unescape(url.strip())
         if not raw.startswith("/") or raw.startswith("//"):
             return url
@@ -75,7 +76,7 @@ def portable_html(
             # Forms and the app's own endpoints: the copy has no server behind it.
             return escape(api_origin + raw)
         is_asset = target_path.startswith(("/static/", "/media/"))
-        if exists is not None and not is_asset and not exists(target_path):
+        if exists is not None and not (is_asset or load) and not exists(target_path):
             # Not in this copy (an older article left out of a bundle): the main site has it.
             return escape(main_origin + raw)
         return escape(relative_url(raw, from_directory=directory))
@@ -88,11 +89,11 @@ def portable_html(
                 bits = item.strip().split(None, 1)
                 if not bits:
                     continue
-                bits[0] = rewrite(bits[0])
+                bits[0] = rewrite(bits[0], load=True)
                 items.append(" ".join(bits))
             new = ", ".join(items)
         else:
-            new = rewrite(value, post=post and name == "action")
+            new = rewrite(value, post=post and name == "action", load=name in ("src", "poster"))
         return f"{match.group('lead')}{match.group('q')}{new}{match.group('q')}"
 
     def form(match: re.Match) -> str:

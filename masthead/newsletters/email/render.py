@@ -3,12 +3,18 @@ recipient's own link token goes.
 
 Everything per-recipient is a substitution of ``TOKEN_PLACEHOLDER`` (and the address in the
 headers), so a send of 100,000 renders the templates once.
+
+Emails link absolutely: pages on the main site, and besides it on the current mirror; images
+from ``MASTHEAD_EMAIL_MEDIA_ORIGIN`` (a CDN that is not blocked; the main site by default).
+The web version and the archive link root-relatively, so that a static copy holds its own
+images and pages and never names the blocked origin (see ``EditionLinks``).
 """
 
 from __future__ import annotations
 
 import html as html_lib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.utils import formataddr
 from urllib.parse import urljoin, urlsplit
@@ -18,6 +24,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import strip_tags
+from django.utils.translation import gettext, gettext_lazy, pgettext
 from wagtail.rich_text import expand_db_html
 
 from masthead.core.models import PublicationSettings
@@ -41,17 +48,50 @@ class ArticleItem:
     image_caption: str
     body_html: str = ""  # full text only
     body_text: str = ""
+    mirror_url: str = ""  # the story on the current mirror (emails only)
 
 
 def absolute(url: str) -> str:
     return urljoin(settings.BASE_URL + "/", url)
 
 
+def media_absolute(url: str) -> str:
+    return urljoin(settings.EMAIL_MEDIA_ORIGIN + "/", url)
+
+
+def _same(url: str) -> str:
+    return url
+
+
+@dataclass(frozen=True)
+class EditionLinks:
+    """How an edition names pages and images (each given root-relative, or absolute already
+    when storage is remote)."""
+
+    page: Callable[[str], str]
+    image: Callable[[str], str]
+    mirror: str = ""  # the origin (and path) of the current mirror, named besides each page
+
+
+def email_links(*, mirror: str = "") -> EditionLinks:
+    return EditionLinks(page=absolute, image=media_absolute, mirror=mirror.rstrip("/"))
+
+
+# The web version: served by the app, and written into static copies as is (the portable copy
+# makes these copy-relative).
+WEB_LINKS = EditionLinks(page=_same, image=_same)
+
 _HREF = re.compile(r'(href|src)="(/[^"]*)"')
 
 
-def absolute_links(fragment: str) -> str:
-    return _HREF.sub(lambda m: f'{m.group(1)}="{absolute(m.group(2))}"', fragment)
+def absolute_links(fragment: str, links: EditionLinks | None = None) -> str:
+    links = links or email_links()
+
+    def one(match: re.Match) -> str:
+        name, url = match.group(1), match.group(2)
+        return f'{name}="{links.image(url) if name == "src" else links.page(url)}"'
+
+    return _HREF.sub(one, fragment)
 
 
 _BLOCK_END = re.compile(r"</(p|h[1-6]|li|blockquote|figure|figcaption|div)>", re.I)
@@ -76,28 +116,30 @@ def html_to_text(fragment: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
-def _image_url(image) -> str | None:
+def _image_url(image, links: EditionLinks) -> str | None:
     if image is None:
         return None
-    return absolute(image.get_rendition(IMAGE_SPEC).url)
+    return links.image(image.get_rendition(IMAGE_SPEC).url)
 
 
 def _byline(article) -> str:
     names = [a.name for a in article.authors]
     if not names:
         return ""
+    by = pgettext("byline", "By")
     if len(names) == 1:
-        return f"By {names[0]}"
-    return "By " + ", ".join(names[:-1]) + f" and {names[-1]}"
+        return f"{by} {names[0]}"
+    return f"{by} " + ", ".join(names[:-1]) + f" {gettext('and')} {names[-1]}"
 
 
-def _body(article) -> tuple[str, str]:
-    """The article body as email-safe HTML (no classes, absolute links) and as text."""
+def _body(article, links: EditionLinks) -> tuple[str, str]:
+    """The article body as email-safe HTML (no classes; links as ``links`` says) and as
+    text."""
     parts_html: list[str] = []
     for block in article.body:
         kind, value = block.block_type, block.value
         if kind == "paragraph":
-            parts_html.append(absolute_links(expand_db_html(value.source)))
+            parts_html.append(absolute_links(expand_db_html(value.source), links))
         elif kind == "heading":
             parts_html.append(f"<h3>{html_lib.escape(str(value))}</h3>")
         elif kind == "quote":
@@ -109,12 +151,17 @@ def _body(article) -> tuple[str, str]:
             text = html_lib.escape(value["text"]).replace("\n", "<br>")
             parts_html.append(f"<blockquote><p>{text}</p>{attribution}</blockquote>")
         elif kind == "image":
-            url = _image_url(value["image"])
+            url = _image_url(value["image"], links)
             credit = " / ".join(
                 p for p in (value.get("photographer"), value.get("organisation")) if p
             )
             caption = " ".join(
-                p for p in (value.get("caption") or "", f"Photo: {credit}" if credit else "") if p
+                p
+                for p in (
+                    value.get("caption") or "",
+                    gettext("Photo: %(credit)s") % {"credit": credit} if credit else "",
+                )
+                if p
             )
             parts_html.append(
                 f'<p><img src="{url}" alt="{html_lib.escape(value.get("alt") or "")}" '
@@ -131,24 +178,29 @@ def _body(article) -> tuple[str, str]:
     return body_html, html_to_text(body_html)
 
 
-def edition_items(*, articles, full_text: bool) -> list[ArticleItem]:
+def edition_items(
+    *, articles, full_text: bool, links: EditionLinks | None = None
+) -> list[ArticleItem]:
+    links = links or email_links()
     items = []
     for article in articles:
         section = article.get_parent()
-        body_html, body_text = _body(article) if full_text else ("", "")
+        body_html, body_text = _body(article, links) if full_text else ("", "")
+        path = article.url or "/"
         items.append(
             ArticleItem(
                 title=article.title,
-                url=absolute(article.url or "/"),
+                url=links.page(path),
                 standfirst=article.standfirst,
                 section=section.title if section else "",
                 byline=_byline(article),
-                image_url=_image_url(article.lead_image),
+                image_url=_image_url(article.lead_image, links),
                 image_alt=article.lead_image_alt,
                 image_credit=article.lead_image_credit,
                 image_caption=article.lead_image_caption,
                 body_html=body_html,
                 body_text=body_text,
+                mirror_url=links.mirror + path if links.mirror and path.startswith("/") else "",
             )
         )
     return items
@@ -158,10 +210,18 @@ def _intro_paragraphs(text: str) -> list[str]:
     return [p.strip() for p in (text or "").split("\n\n") if p.strip()]
 
 
-def edition_email_context(*, edition, preview: bool = False, articles=None) -> dict:
+def edition_email_context(
+    *, edition, preview: bool = False, articles=None, web: bool = False
+) -> dict:
+    """What the email templates need; ``web``: for the web version instead (root-relative
+    links and images, see ``WEB_LINKS``)."""
     from masthead.newsletters import selectors
 
     newsletter = edition.newsletter
+    ways_in = _ways_in() if newsletter.include_mirrors else []
+    mirror = next((w["url"] for w in ways_in if w["label"] == MIRROR_LABEL), "")
+    links = WEB_LINKS if web else email_links(mirror=mirror)
+    web_path = edition.get_absolute_url() if edition.pk else "/newsletter/preview/"
     publication = PublicationSettings.load()
     if articles is None:
         articles = selectors.edition_articles(edition=edition)
@@ -174,18 +234,22 @@ def edition_email_context(*, edition, preview: bool = False, articles=None) -> d
         "subject": edition.subject,
         "date": timezone.localtime(when),
         "intro_paragraphs": _intro_paragraphs(edition.intro),
-        "items": edition_items(articles=articles, full_text=edition.full_text),
+        "items": edition_items(articles=articles, full_text=edition.full_text, links=links),
         "full_text": edition.full_text,
         "base_url": settings.BASE_URL,
-        "web_url": absolute(edition.get_absolute_url())
-        if edition.pk
-        else absolute("/newsletter/preview/"),
+        "web_url": absolute(web_path),
+        # Emails name the newest mirror besides the main site, where it is blocked.
+        "mirror": links.mirror,
+        "mirror_web_url": links.mirror + web_path if links.mirror else "",
         "archive_url": absolute(newsletter.get_absolute_url()),
         "unsubscribe_url": absolute(f"/newsletter/unsubscribe/{token}/"),
         "manage_url": absolute(f"/newsletter/manage/{token}/"),
         "preview": preview,
-        "ways_in": _ways_in() if newsletter.include_mirrors else [],
+        "ways_in": ways_in,
     }
+
+
+MIRROR_LABEL = gettext_lazy("Mirror")
 
 
 def _ways_in() -> list[dict[str, str]]:
@@ -194,7 +258,7 @@ def _ways_in() -> list[dict[str, str]]:
     from masthead.distribution.selectors import mirrors_available
 
     return [
-        {"label": "Tor Browser" if a.proto == "tor" else "Mirror", "url": a.url}
+        {"label": "Tor Browser" if a.proto == "tor" else MIRROR_LABEL, "url": a.url}
         for a in mirrors_available()
     ]
 

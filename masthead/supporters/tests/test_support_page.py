@@ -29,7 +29,10 @@ def test_notice_shown_to_readers_in_that_country_only(client, notice):
     elsewhere = client.get("/support/", HTTP_CF_IPCOUNTRY="DE")
     assert WARNING not in elsewhere.content.decode()
     unknown = client.get("/support/")
-    assert WARNING not in unknown.content.decode()
+    # Nobody said where the reader is (a static copy is rendered so): every notice, named.
+    assert "For readers in RU, XV:" in unknown.content.decode()
+    assert WARNING in unknown.content.decode()
+    assert unknown.same_for_every_reader and not shown.same_for_every_reader
     for response in (shown, elsewhere, unknown):
         # The page varies by country: caches must know, and our page cache must not keep it.
         assert "CF-IPCountry" in response["Vary"]
@@ -39,8 +42,10 @@ def test_notice_shown_to_readers_in_that_country_only(client, notice):
 
 def test_the_country_header_is_configurable(client, notice, settings):
     settings.SUPPORT_COUNTRY_HEADER = "X-Country-Code"
-    assert WARNING in client.get("/support/", HTTP_X_COUNTRY_CODE="xv").content.decode()
-    assert WARNING not in client.get("/support/", HTTP_CF_IPCOUNTRY="XV").content.decode()
+    targeted = client.get("/support/", HTTP_X_COUNTRY_CODE="xv").content.decode()
+    assert WARNING in targeted and "For readers in" not in targeted
+    # The other header is not read: the country is unknown, every notice is named.
+    assert "For readers in" in client.get("/support/", HTTP_CF_IPCOUNTRY="XV").content.decode()
 
 
 def test_without_notices_the_support_page_is_cached_like_any_page(client, test_mode):
