@@ -7,6 +7,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from masthead.project import health
 from masthead.publishing import feeds, sitemaps, views
 
 
@@ -19,6 +20,7 @@ class UnicodeSlugConverter(SlugConverter):
 register_converter(UnicodeSlugConverter, "uslug")
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
     # Second factors (masthead.accounts) live under the admin's prefix, before Wagtail's own.
     path("admin/second-factor/passkeys/", include("masthead.accounts.passkey_urls")),
     path("admin/second-factor/", include("masthead.accounts.urls")),
@@ -28,6 +30,7 @@ urlpatterns = [
     path("support/", include("masthead.supporters.urls")),
     path("payments/", include("masthead.payments.urls")),
     path("appeals/", include("masthead.appeals.urls")),
+    path("figures/", include("masthead.figures.urls")),
     path("robots.txt", views.robots_txt),
     path("sitemap.xml", sitemaps.sitemap, name="sitemap"),
     path("news-sitemap.xml", sitemaps.news_sitemap),

@@ -180,7 +180,12 @@ def demo_publication_load(*, progress: Callable[[str], None] = lambda _msg: None
             lead_image_organisation=image_spec["organisation"],
             body=_body_blocks(item["body"]),
         )
-        article.article_authors = [ArticleAuthor(author=authors[slug]) for slug in item["authors"]]
+        # A byline's order is its sort_order: without one, two authors tie and PostgreSQL may
+        # list them either way round.
+        article.article_authors = [
+            ArticleAuthor(author=authors[slug], sort_order=position)
+            for position, slug in enumerate(item["authors"])
+        ]
         sections[item["section"]].add_child(instance=article)
         article.tags.add(*item["tags"])
         articles[item["slug"]] = (article, item)

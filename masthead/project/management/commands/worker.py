@@ -2,15 +2,20 @@
 
 import logging
 import os
+import signal
 import socket
 import threading
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections, connection
+from django.tasks import task_backends
+from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.management.commands.db_worker import Worker
 
 from masthead.core import scheduler
 from masthead.core.signals import worker_started
+from masthead.project.heartbeat import heartbeat_loop
 
 logger = logging.getLogger("masthead.worker")
 
@@ -20,7 +25,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--interval", type=float, default=1.0, help="Seconds between queue polls."
+            "--interval", type=float, default=0.5, help="Seconds between queue polls (0.5)."
         )
         parser.add_argument(
             "--schedule-interval", type=float, default=15.0, help="Seconds between schedule checks."
@@ -38,6 +43,15 @@ class Command(BaseCommand):
     ):
         logging.basicConfig(level=logging.INFO if verbosity else logging.WARNING)
         stop = threading.Event()
+        worker_id = f"{socket.gethostname()}-{os.getpid()}"
+        if not batch:
+            threading.Thread(
+                target=heartbeat_loop,
+                args=(stop,),
+                kwargs={"worker_id": worker_id},
+                daemon=True,
+                name="heartbeat",
+            ).start()
         if not no_schedule:
             if batch:
                 scheduler.enqueue_due_jobs()
@@ -48,6 +62,13 @@ class Command(BaseCommand):
                     daemon=True,
                     name="schedule",
                 ).start()
+        if not isinstance(task_backends["default"], DatabaseBackend):
+            # Another backend (RQ) runs the tasks in its own workers: this process only keeps
+            # the schedule and the heartbeat.
+            logger.info("Tasks run by %s; keeping the schedule only", settings.TASKS["default"])
+            if not batch:
+                self._wait_for_signal(stop)
+            return
         worker = Worker(
             queue_names=queue.split(","),
             interval=interval,
@@ -55,7 +76,7 @@ class Command(BaseCommand):
             backend_name="default",
             startup_delay=not batch,
             max_tasks=None,
-            worker_id=f"{socket.gethostname()}-{os.getpid()}",
+            worker_id=worker_id,
             excluded_queue_names=[],
         )
         worker.configure_signals()
@@ -64,6 +85,16 @@ class Command(BaseCommand):
             worker.run()
         finally:
             stop.set()
+
+    @staticmethod
+    def _wait_for_signal(stop: threading.Event) -> None:
+        def shutdown(signum, frame):
+            stop.set()
+
+        for number in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(number, shutdown)
+        while not stop.wait(1.0):
+            pass
 
     @staticmethod
     def _schedule_loop(stop: threading.Event, every_seconds: float) -> None:
