@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext, gettext_lazy
 
 from masthead.newsletters.addresses import address_normalize
 from masthead.newsletters.models import EMAIL_MAX_LENGTH, SOURCE_PAGE_MAX_LENGTH
@@ -13,13 +14,13 @@ class SignupForm(forms.Form):
     email = forms.CharField(
         max_length=EMAIL_MAX_LENGTH,
         error_messages={
-            "required": "Enter your email address.",
-            "max_length": f"An email address has at most {EMAIL_MAX_LENGTH} characters.",
+            "required": gettext_lazy("Enter your email address."),
+            "max_length": gettext_lazy("An email address has at most %(limit_value)d characters."),
         },
     )
     lists = forms.MultipleChoiceField(
         required=False,
-        error_messages={"invalid_choice": "There is no newsletter called %(value)s."},
+        error_messages={"invalid_choice": gettext_lazy("There is no newsletter called %(value)s.")},
     )
     # The honeypot: hidden from people, filled in by some bots.
     website = forms.CharField(required=False, max_length=500)
@@ -46,9 +47,9 @@ class SignupForm(forms.Form):
             if len(self.newsletters) == 1:
                 cleaned["lists"] = [self.newsletters[0].slug]
             elif self.newsletters:
-                raise ValidationError({"lists": "Choose at least one newsletter."})
+                raise ValidationError({"lists": gettext("Choose at least one newsletter.")})
             else:
-                raise ValidationError("There is no newsletter to sign up for yet.")
+                raise ValidationError(gettext("There is no newsletter to sign up for yet."))
         return cleaned
 
     def chosen(self):
@@ -59,4 +60,4 @@ class SignupForm(forms.Form):
         for errors in self.errors.values():
             if errors:
                 return str(errors[0])
-        return "Please check the form."
+        return gettext("Please check the form.")

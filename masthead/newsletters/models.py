@@ -10,6 +10,7 @@ from datetime import time
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import (
@@ -121,9 +122,30 @@ class Newsletter(models.Model):
     @property
     def kind_label(self) -> str:
         """How readers are told what this list is: "Our weekly newsletter"."""
-        if self.cadence == self.Cadence.OCCASIONAL:
-            return "Our alerts when news breaks"
-        return f"Our {self.cadence} newsletter"
+        return KIND_LABELS.get(self.cadence, KIND_LABELS[self.Cadence.WEEKLY])
+
+    @property
+    def send_weekday_every(self) -> str:
+        """The day it comes: "every Friday" (one message a day: Russian says "по пятницам")."""
+        return EVERY_WEEKDAY[self.send_weekday]
+
+
+# How readers are told what a list is, and on which day it comes.
+KIND_LABELS = {
+    Newsletter.Cadence.WEEKLY: gettext_lazy("Our weekly newsletter"),
+    Newsletter.Cadence.DAILY: gettext_lazy("Our daily newsletter"),
+    Newsletter.Cadence.MONTHLY: gettext_lazy("Our monthly newsletter"),
+    Newsletter.Cadence.OCCASIONAL: gettext_lazy("Our alerts when news breaks"),
+}
+EVERY_WEEKDAY = {
+    Newsletter.Weekday.MONDAY: gettext_lazy("every Monday"),
+    Newsletter.Weekday.TUESDAY: gettext_lazy("every Tuesday"),
+    Newsletter.Weekday.WEDNESDAY: gettext_lazy("every Wednesday"),
+    Newsletter.Weekday.THURSDAY: gettext_lazy("every Thursday"),
+    Newsletter.Weekday.FRIDAY: gettext_lazy("every Friday"),
+    Newsletter.Weekday.SATURDAY: gettext_lazy("every Saturday"),
+    Newsletter.Weekday.SUNDAY: gettext_lazy("every Sunday"),
+}
 
 
 class Subscriber(index.Indexed, models.Model):

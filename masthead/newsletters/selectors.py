@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from masthead.newsletters.models import Delivery, Edition, Newsletter, Subscriber, Subscription
 
@@ -100,10 +101,10 @@ def edition_for_preview() -> Edition | None:
         return latest
     sample = Edition(
         newsletter=newsletter,
-        subject=f"{newsletter.name}: a sample edition",
-        intro=(
-            "This is what an edition looks like: our editors' pick of the week's stories. "
-            "The first edition has not gone out yet."
+        subject=gettext("%(name)s: a sample edition") % {"name": newsletter.name},
+        intro=gettext(
+            "This is what an edition looks like: our editors' pick of the week's stories. The "
+            "first edition has not gone out yet."
         ),
     )
     sample._sample_articles = list(articles_live()[:5])

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.tasks import task
 from django.template.loader import render_to_string
+from django.utils.translation import gettext
 
 from masthead.core.scheduler import every
 
@@ -76,12 +77,12 @@ def confirmation_email_send(subscriber_id: int) -> bool:
             subscriber_key=subscriber.key, nonce=subscriber.confirmation_nonce
         )
         context["confirm_url"] = f"{settings.BASE_URL}/newsletter/confirm/{token}/"
-        subject = f"Confirm your subscription to {pending[0].name}"
+        subject = gettext("Confirm your subscription to %(name)s") % {"name": pending[0].name}
     elif confirmed:
         first = confirmed[0]
         list_token = tokens.list_token_make(subscriber_key=subscriber.key, newsletter_id=first.pk)
         context["manage_url"] = f"{settings.BASE_URL}/newsletter/manage/{list_token}/"
-        subject = f"You are already subscribed to {first.name}"
+        subject = gettext("You are already subscribed to %(name)s") % {"name": first.name}
     else:
         return False
     sender = (pending or confirmed)[0]

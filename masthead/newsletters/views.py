@@ -13,6 +13,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
@@ -78,9 +79,11 @@ def _forbidden(request):
     return _answer(
         request,
         status=403,
-        title="Form not accepted",
-        message="This form can only be sent from our own website. Please go back to the "
-        "page and try again.",
+        title=gettext("Form not accepted"),
+        message=gettext(
+            "This form can only be sent from our own website. Please go back to the page and "
+            "try again."
+        ),
     )
 
 
@@ -88,9 +91,10 @@ def _too_many(request):
     return _answer(
         request,
         status=429,
-        title="Too many signups",
-        message="Too many signups from your connection or for this address. Please try again "
-        "later.",
+        title=gettext("Too many signups"),
+        message=gettext(
+            "Too many signups from your connection or for this address. Please try again later."
+        ),
     )
 
 
@@ -101,8 +105,8 @@ def _link_post_refused(request) -> HttpResponse | None:
         return _answer(
             request,
             status=429,
-            title="Too many attempts",
-            message="Too many attempts from your connection. Please try again later.",
+            title=gettext("Too many attempts"),
+            message=gettext("Too many attempts from your connection. Please try again later."),
         )
     return None
 
@@ -145,7 +149,7 @@ def newsletter_archive(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _edition_page(request, edition, *, is_preview: bool) -> HttpResponse:
-    context = email_render.edition_email_context(edition=edition)
+    context = email_render.edition_email_context(edition=edition, web=True)
     context.update(
         {
             "is_preview": is_preview,
@@ -190,7 +194,7 @@ def signup(request: HttpRequest) -> HttpResponse:
         return _answer(
             request,
             status=400,
-            title="Please check your email address",
+            title=gettext("Please check your email address"),
             message=form.first_error(),
             errors={k: [str(e) for e in v] for k, v in form.errors.items()},
             form=form,
@@ -210,9 +214,12 @@ def signup(request: HttpRequest) -> HttpResponse:
     return _answer(
         request,
         status=200,
-        title="Check your inbox",
-        message=f"Almost done: we have sent an email to {email}. Open the link in it to "
-        "confirm your subscription.",
+        title=gettext("Check your inbox"),
+        message=gettext(
+            "Almost done: we have sent an email to %(email)s. Open the link in it to confirm "
+            "your subscription."
+        )
+        % {"email": email},
     )
 
 
@@ -224,25 +231,31 @@ def _token_error(request, exc: Exception) -> HttpResponse:
         return _answer(
             request,
             status=400,
-            title="This link has expired",
-            message="Confirmation links work for a limited time. Sign up again and we will "
-            "send you a new one.",
+            title=gettext("This link has expired"),
+            message=gettext(
+                "Confirmation links work for a limited time. Sign up again and we will send you "
+                "a new one."
+            ),
             form=True,
         )
     if isinstance(exc, subscription_services.ConfirmationUsed):
         return _answer(
             request,
             status=400,
-            title="This link was already used",
-            message="This confirmation link was used already, or a newer one was sent to "
-            "you. Use the link in the most recent email.",
+            title=gettext("This link was already used"),
+            message=gettext(
+                "This confirmation link was used already, or a newer one was sent to you. Use "
+                "the link in the most recent email."
+            ),
         )
     return _answer(
         request,
         status=400,
-        title="This link is not valid",
-        message="The link is incomplete or was changed. Copy the whole link from the email, "
-        "or sign up again.",
+        title=gettext("This link is not valid"),
+        message=gettext(
+            "The link is incomplete or was changed. Copy the whole link from the email, or sign "
+            "up again."
+        ),
         form=True,
     )
 
@@ -330,9 +343,11 @@ def _bad_list_link(request) -> HttpResponse:
     return _answer(
         request,
         status=400,
-        title="This link is not valid",
-        message="The link is incomplete or was changed, or this address was deleted. Copy the "
-        "whole link from the email, or write to us and we will take you off the list.",
+        title=gettext("This link is not valid"),
+        message=gettext(
+            "The link is incomplete or was changed, or this address was deleted. Copy the whole "
+            "link from the email, or write to us and we will take you off the list."
+        ),
     )
 
 
@@ -356,7 +371,8 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     if "text/html" in request.headers.get("Accept", ""):
         return _manage_page(request, token, subscriber, done=("left", newsletter))
     return HttpResponse(
-        f"Unsubscribed from {newsletter.name}.\n", content_type="text/plain; charset=utf-8"
+        gettext("Unsubscribed from %(name)s.") % {"name": newsletter.name} + "\n",
+        content_type="text/plain; charset=utf-8",
     )
 
 

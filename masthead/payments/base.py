@@ -21,12 +21,13 @@ from enum import StrEnum
 from typing import ClassVar
 
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 
 class Frequency(models.TextChoices):
-    ONCE = "once", "Once"
-    MONTHLY = "monthly", "Monthly"
-    ANNUAL = "annual", "Annual"
+    ONCE = "once", gettext_lazy("Once")
+    MONTHLY = "monthly", gettext_lazy("Monthly")
+    ANNUAL = "annual", gettext_lazy("Annual")
 
 
 class RecurringStatus(StrEnum):

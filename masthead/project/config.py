@@ -241,6 +241,19 @@ def env_url(name: str, default: str) -> str:
     return raw
 
 
+def env_languages(name: str, default: list[str]) -> list[tuple[str, str]]:
+    """Language codes Django knows (``en,ru``), the first being the default: (code, name) pairs."""
+    from django.conf.locale import LANG_INFO
+
+    codes = [code.lower() for code in env_list(name, default)]
+    unknown = [code for code in codes if code not in LANG_INFO or "fallback" in LANG_INFO[code]]
+    if unknown:
+        raise ConfigError(name, f"unknown language code {unknown[0]!r} (use codes such as en,ru)")
+    if len(set(codes)) != len(codes):
+        raise ConfigError(name, "a language is listed twice")
+    return [(code, LANG_INFO[code]["name"]) for code in codes]
+
+
 def env_choice(name: str, default: str, choices: list[str]) -> str:
     raw = env_str(name, default)
     if raw not in choices:

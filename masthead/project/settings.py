@@ -18,7 +18,8 @@ PACKAGE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(config.env_str("MASTHEAD_DATA_DIR", "var")).resolve()
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"
-STATIC_ROOT = DATA_DIR / "static"
+# Collected assets. A container image collects them when it is built, outside the data volume.
+STATIC_ROOT = config.env_directory("MASTHEAD_STATIC_ROOT") or DATA_DIR / "static"
 STATIC_URL = "/static/"
 
 # --- Core ------------------------------------------------------------------------------------
@@ -34,7 +35,12 @@ ALLOWED_HOSTS = config.env_list("ALLOWED_HOSTS", [_base.hostname, "127.0.0.1", "
 CSRF_TRUSTED_ORIGINS = [BASE_URL]
 TIME_ZONE = config.env_time_zone("TIME_ZONE", "UTC")
 USE_TZ = True
-LANGUAGE_CODE = config.env_str("LANGUAGE_CODE", "en")
+# Reader-facing words come from each app's locale/<code>/LC_MESSAGES/django.po (compiled .mo
+# files are committed). The first language is the default; English alone is today's site.
+LANGUAGES = config.env_languages(
+    "MASTHEAD_LANGUAGES", [config.env_str("LANGUAGE_CODE", "en") or "en"]
+)
+LANGUAGE_CODE = LANGUAGES[0][0]
 USE_I18N = True
 
 ROOT_URLCONF = "masthead.project.urls"
@@ -50,8 +56,10 @@ INSTALLED_APPS = [
     "masthead.newsletters",
     "masthead.supporters",
     "masthead.appeals",
+    "masthead.figures",
     "masthead.payments",
     "masthead.distribution",
+    "masthead.channels",
     "masthead.imports",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -92,7 +100,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Inside the CSP middleware, so that the admin's policy it picks is the one sent.
     "masthead.core.security.SecurityHeadersMiddleware",
-    "masthead.core.memo.SiteMiddleware",
+    "masthead.core.memo.MemoMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -154,7 +162,9 @@ else:
     # that a publish in one process invalidates cached pages in all of them.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            # Django's file cache, listing its directory to cull once in a while rather than
+            # on every write (core.file_cache).
+            "BACKEND": "masthead.core.file_cache.FileCache",
             "LOCATION": str(DATA_DIR / "cache"),
             "OPTIONS": {"MAX_ENTRIES": 20000},
         }
@@ -165,12 +175,22 @@ PAGE_CACHE_SECONDS = config.env_int("MASTHEAD_PAGE_CACHE_SECONDS", 600, minimum=
 
 # --- Background work -------------------------------------------------------------------------
 
+# "database" (the default): the queue in the database, run by `masthead worker`. "rq": Redis
+# queues run by `masthead rqworker --job-class django_tasks_rq.Job default` (needs REDIS_URL;
+# `masthead worker` then keeps only the schedule and the heartbeat). Or a backend's dotted path.
+TASK_BACKENDS = {"database": "django_tasks_db.DatabaseBackend", "rq": "django_tasks_rq.RQBackend"}
+_task_backend = config.env_str("MASTHEAD_TASK_BACKEND", "database")
 TASKS = {
     "default": {
-        "BACKEND": config.env_str("MASTHEAD_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "BACKEND": TASK_BACKENDS.get(_task_backend, _task_backend),
         "QUEUES": ["default"],
     }
 }
+if TASKS["default"]["BACKEND"] == TASK_BACKENDS["rq"]:
+    if not REDIS_URL:
+        raise config.ConfigError("MASTHEAD_TASK_BACKEND", "the rq backend needs REDIS_URL")
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
 
 # --- Email -----------------------------------------------------------------------------------
 
@@ -186,7 +206,15 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # Django only sends HSTS on requests that arrived over HTTPS.
 SECURE_HSTS_SECONDS = config.env_int("SECURE_HSTS_SECONDS", 63072000 if BASE_URL_IS_HTTPS else 0)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = False
+# On only when every subdomain is served over https (see deploy/production.env.example).
+SECURE_HSTS_INCLUDE_SUBDOMAINS = config.env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = config.env_bool("SECURE_HSTS_PRELOAD", False)
+# The app answers plain http with a redirect to https, but for the health check that load
+# balancers and the container runtime make over plain http from the inside.
+SECURE_SSL_REDIRECT = config.env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# /healthz answers 503 when no worker has beaten for this many seconds (one beats every 10 s).
+WORKER_HEARTBEAT_MAX_AGE = config.env_int("MASTHEAD_WORKER_HEARTBEAT_MAX_AGE", 60, minimum=15)
 _behind_proxy = config.env_bool("MASTHEAD_BEHIND_PROXY", False)
 # Proxies whose X-Forwarded-For is believed (nginx on this host, a CDN's ranges): the client is
 # the first address, from the right, that is not one of them. MASTHEAD_BEHIND_PROXY alone (the
@@ -247,6 +275,32 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# Media (uploaded images, documents) on S3-compatible storage, shared by every machine: set
+# the bucket and its credentials. Unset: files under MASTHEAD_DATA_DIR/media.
+MEDIA_S3_BUCKET = config.env_str("MASTHEAD_MEDIA_S3_BUCKET")
+if MEDIA_S3_BUCKET:
+    # A CDN in front of the bucket (https://media.example.org/path): image URLs point there.
+    _media_s3_url = (
+        config.env_url("MASTHEAD_MEDIA_S3_URL", "").rstrip("/")
+        if config.env_str("MASTHEAD_MEDIA_S3_URL")
+        else ""
+    )
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_S3_BUCKET,
+            "endpoint_url": config.env_str("MASTHEAD_MEDIA_S3_ENDPOINT") or None,
+            "region_name": config.env_str("MASTHEAD_MEDIA_S3_REGION") or None,
+            "access_key": config.env_str("MASTHEAD_MEDIA_S3_KEY_ID") or None,
+            "secret_key": config.env_str("MASTHEAD_MEDIA_S3_SECRET") or None,
+            # Public images at plain, cacheable URLs; a file never replaces another.
+            "querystring_auth": False,
+            "file_overwrite": False,
+            "custom_domain": _media_s3_url.partition("://")[2] or None,
+            "url_protocol": f"{urlsplit(_media_s3_url).scheme or 'https'}:",
+            "object_parameters": {"CacheControl": "public, max-age=86400"},
+        },
+    }
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 
@@ -316,6 +370,13 @@ NEWSLETTER_CONFIRM_MAX_AGE = 7 * 24 * 3600
 NEWSLETTER_CONFIRM_INTERVAL = 3600  # at most one confirmation email per address per hour
 NEWSLETTER_SIGNUP_RATE = (config.env_int("MASTHEAD_SIGNUP_RATE_LIMIT", 10, minimum=1), 600)
 NEWSLETTER_UNSUBSCRIBE_MAILTO = config.env_str("MASTHEAD_NEWSLETTER_UNSUBSCRIBE_MAILTO")
+# Where images in emails load from: a CDN origin that is not blocked where readers are (it
+# must serve /media/ as the site does). The web versions of editions use the site's own.
+EMAIL_MEDIA_ORIGIN = (
+    config.env_origin("MASTHEAD_EMAIL_MEDIA_ORIGIN", BASE_URL)
+    if config.env_str("MASTHEAD_EMAIL_MEDIA_ORIGIN")
+    else BASE_URL
+)
 # More origins public forms accept posts from (core.public_forms adds the API origins and the
 # mirrors and onion address editors keep in the admin).
 PUBLIC_ORIGINS = config.public_origins("MASTHEAD_PUBLIC_ORIGINS", BASE_URL)
@@ -396,6 +457,16 @@ APPEALS_COUNT_WINDOW = config.env_int("MASTHEAD_APPEALS_COUNT_WINDOW", 600, mini
 # Days that "Remind me later" hides appeals in the browser that asked.
 APPEALS_SNOOZE_DAYS = config.env_int("MASTHEAD_APPEALS_SNOOZE_DAYS", 30, minimum=1)
 
+# --- Figures (issue 17) ---------------------------------------------------------------------
+
+# Days that daily readership and conversion rows are kept before they are merged into months.
+FIGURES_DAYS = config.env_int("MASTHEAD_FIGURES_DAYS", 730, minimum=1)
+# Beacon hits accepted per client and window (keyed by a hash, like every public form).
+FIGURES_HIT_LIMIT = config.env_int("MASTHEAD_FIGURES_HIT_LIMIT", 600, minimum=1)
+FIGURES_HIT_WINDOW = config.env_int("MASTHEAD_FIGURES_HIT_WINDOW", 600, minimum=1)
+# Seconds a web process adds hits up in memory before writing them to the daily table.
+FIGURES_FLUSH_SECONDS = config.env_float("MASTHEAD_FIGURES_FLUSH_SECONDS", 2.0, minimum=0.05)
+
 # --- Distribution: static output, mirrors, onion (issue 6) ---
 
 # Where `masthead build` writes the site and where publishing keeps it up to date. Unset: no
@@ -453,3 +524,30 @@ OTP_WEBAUTHN_ALLOWED_ORIGINS = [BASE_URL]
 OTP_WEBAUTHN_EXCEPTION_LOGGER_NAME = "masthead.accounts.passkeys"
 if not PASSKEYS_ENABLED:
     SILENCED_SYSTEM_CHECKS = ["otp_webauthn.E031"]  # http origin: passkeys are off, see above
+
+# --- Channels: Telegram, Mastodon, Bluesky (issue 15) ----------------------------------------
+# A channel is on when its variables are set: each article is then posted to it once, when it
+# is first published (see masthead/channels/services.py).
+TELEGRAM_BOT_TOKEN = config.env_str("MASTHEAD_TELEGRAM_BOT_TOKEN")
+TELEGRAM_CHAT_ID = config.env_str("MASTHEAD_TELEGRAM_CHAT_ID")
+TELEGRAM_API_URL = config.env_url("MASTHEAD_TELEGRAM_API_URL", "https://api.telegram.org")
+_mastodon_set = bool(config.env_str("MASTHEAD_MASTODON_URL"))
+MASTODON_URL = config.env_url("MASTHEAD_MASTODON_URL", "") if _mastodon_set else ""
+MASTODON_TOKEN = config.env_str("MASTHEAD_MASTODON_TOKEN")
+BLUESKY_HANDLE = config.env_str("MASTHEAD_BLUESKY_HANDLE").lstrip("@")
+BLUESKY_APP_PASSWORD = config.env_str("MASTHEAD_BLUESKY_APP_PASSWORD")
+BLUESKY_PDS_URL = config.env_url("MASTHEAD_BLUESKY_PDS_URL", "https://bsky.social")
+for _first, _second in (
+    ("MASTHEAD_TELEGRAM_BOT_TOKEN", "MASTHEAD_TELEGRAM_CHAT_ID"),
+    ("MASTHEAD_MASTODON_URL", "MASTHEAD_MASTODON_TOKEN"),
+    ("MASTHEAD_BLUESKY_HANDLE", "MASTHEAD_BLUESKY_APP_PASSWORD"),
+):
+    if bool(config.env_str(_first)) != bool(config.env_str(_second)):
+        _given, _missing = (_first, _second) if config.env_str(_first) else (_second, _first)
+        raise config.ConfigError(_missing, f"needed too when {_given} is set")
+# Seconds a worker holds a post while it calls the service; a post held longer than this by a
+# worker that stopped is taken over (and reconciled, see services.py).
+CHANNELS_LEASE_SECONDS = config.env_int("MASTHEAD_CHANNELS_LEASE_SECONDS", 300, minimum=5)
+CHANNELS_RETRY_DELAYS = [30, 120, 600, 1800, 7200]  # seconds; then the post has failed
+# httpx logs each request's URL, and the Bot API's carries the bot token.
+LOGGING["loggers"]["httpx"] = {"level": "WARNING"}

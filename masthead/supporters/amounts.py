@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal, InvalidOperation
 
 from django.db import models
+from django.utils import numberformat
+from django.utils.formats import get_format
+from django.utils.translation import gettext_lazy, pgettext
 
 from masthead.payments.base import Frequency
 
@@ -30,7 +33,11 @@ DEFAULT_SUGGESTIONS = {
 }
 DEFAULT_MINIMUM = 2
 
-PER = {Frequency.ONCE: "", Frequency.MONTHLY: "a month", Frequency.ANNUAL: "a year"}
+PER = {
+    Frequency.ONCE: "",
+    Frequency.MONTHLY: gettext_lazy("a month"),
+    Frequency.ANNUAL: gettext_lazy("a year"),
+}
 
 _AMOUNT = re.compile(r"^\d{1,9}(?:[.,]\d{1,2})?$")
 
@@ -48,24 +55,36 @@ def parse_amount(text: str, *, currency: str) -> int:
     if currency and cleaned.upper().endswith(currency):
         cleaned = cleaned[: -len(currency)]
     if not cleaned:
-        raise AmountError("Enter an amount.")
+        raise AmountError(gettext_lazy("Enter an amount."))
     if cleaned.startswith("-"):
-        raise AmountError("Enter an amount above zero.")
+        raise AmountError(gettext_lazy("Enter an amount above zero."))
     if not _AMOUNT.match(cleaned):
-        raise AmountError("Enter an amount in numbers, like 10 or 12.50.")
+        raise AmountError(gettext_lazy("Enter an amount in numbers, like 10 or 12.50."))
     try:
         value = Decimal(cleaned.replace(",", "."))
     except InvalidOperation:
-        raise AmountError("Enter an amount in numbers, like 10 or 12.50.") from None
+        raise AmountError(gettext_lazy("Enter an amount in numbers, like 10 or 12.50.")) from None
     return int(value * MINOR_PER_MAJOR)
 
 
 def format_amount(amount_minor: int, currency: str) -> str:
-    """1250, "USD" → "$12.50"; whole amounts without cents: 500 → "$5"."""
-    major, minor = divmod(int(amount_minor), MINOR_PER_MAJOR)
-    text = f"{major:,}" if not minor else f"{major:,}.{minor:02d}"
+    """1250, "USD" → "$12.50" in English, "12,50 $" in Russian; whole amounts without cents:
+    500 → "$5". Separators are the active language's (Django's formats), and so is the place
+    of the symbol (a message of the catalogue)."""
+    minor = int(amount_minor) % MINOR_PER_MAJOR
+    text = numberformat.format(
+        Decimal(int(amount_minor)) / MINOR_PER_MAJOR,
+        get_format("DECIMAL_SEPARATOR"),
+        decimal_pos=2 if minor else 0,
+        grouping=get_format("NUMBER_GROUPING"),
+        thousand_sep=get_format("THOUSAND_SEPARATOR"),
+        force_grouping=True,
+    )
     symbol = SYMBOLS.get(currency)
-    return f"{symbol}{text}" if symbol else f"{text} {currency}"
+    if not symbol:
+        return f"{text} {currency}"
+    # Translators: where a currency symbol goes: "$12.50" in English, "12,50 $" in Russian.
+    return pgettext("money format", "{symbol}{amount}").format(symbol=symbol, amount=text)
 
 
 def format_input(amount_minor: int) -> str:
@@ -103,5 +122,5 @@ def parse_suggestions(text: str) -> list[int]:
     parts = [p for p in re.split(r"[\s,;]+", text or "") if p]
     amounts = [parse_amount(p, currency="") for p in parts]
     if not amounts:
-        raise AmountError("List at least one amount, e.g. 2, 5, 10.")
+        raise AmountError(gettext_lazy("List at least one amount, e.g. 2, 5, 10."))
     return amounts

@@ -44,7 +44,7 @@ def demo_reader_revenue_load(*, now: datetime, seed: int = 4) -> None:
             setting=support,
             countries=DEMO_COUNTRY,
             message=(
-                "You seem to be reading from Varnia, where supporting us can be prosecuted. "
+                "In Varnia, supporting us can be prosecuted. "
                 "Card payments leave a trace with your bank: consider cryptocurrency, or ask a "
                 "friend abroad to give for you. We never share who our supporters are."
             ),

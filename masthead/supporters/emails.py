@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
+from django.utils.translation import gettext
 
 
 def email_send(*, to: str, subject: str, template: str, context: dict, test: bool = False) -> None:
@@ -16,7 +17,7 @@ def email_send(*, to: str, subject: str, template: str, context: dict, test: boo
     context = {"publication": publication, "BASE_URL": settings.BASE_URL, "test": test, **context}
     text = render_to_string(f"supporters/email/{template}.txt", context)
     message = EmailMultiAlternatives(
-        subject=("[TEST MODE] " if test else "") + f"{subject} — {publication.name}",
+        subject=(f"[{gettext('TEST MODE')}] " if test else "") + f"{subject} — {publication.name}",
         body=text,
         to=[to],
     )

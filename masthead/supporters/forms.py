@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from django import forms
+from django.utils.translation import gettext, gettext_lazy
 
 from masthead.payments.base import Frequency
 from masthead.supporters.amounts import (
@@ -21,27 +22,32 @@ from masthead.supporters.amounts import (
 from masthead.supporters.selectors import FormOptions
 
 CAMPAIGN_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,59}$")
+SOURCE_PATTERN = re.compile(r"^/(?!/)[A-Za-z0-9\-._~%/]{0,199}$")
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
-CURRENCY_NAMES = {"USD": "US dollars", "EUR": "euros", "GBP": "pounds sterling"}
+CURRENCY_NAMES = {
+    "USD": gettext_lazy("US dollars"),
+    "EUR": gettext_lazy("euros"),
+    "GBP": gettext_lazy("pounds sterling"),
+}
 
 EMAIL_ERRORS = {
-    "required": "Enter your email address: we send your receipt there.",
-    "invalid": "Enter an email address like name@example.org.",
-    "max_length": "This email address is too long.",
+    "required": gettext_lazy("Enter your email address: we send your receipt there."),
+    "invalid": gettext_lazy("Enter an email address like name@example.org."),
+    "max_length": gettext_lazy("This email address is too long."),
 }
 
 
 class ContributionForm(forms.Form):
     frequency = forms.ChoiceField(
         error_messages={
-            "required": "Choose how often you would like to give.",
-            "invalid_choice": "Choose how often you would like to give.",
+            "required": gettext_lazy("Choose how often you would like to give."),
+            "invalid_choice": gettext_lazy("Choose how often you would like to give."),
         }
     )
     currency = forms.ChoiceField(
         error_messages={
-            "required": "Choose a currency.",
-            "invalid_choice": "Choose one of the currencies listed.",
+            "required": gettext_lazy("Choose a currency."),
+            "invalid_choice": gettext_lazy("Choose one of the currencies listed."),
         }
     )
     # The amount: a suggestion (``amount-<frequency>-<currency>``, or ``amount`` from a link
@@ -51,13 +57,15 @@ class ContributionForm(forms.Form):
     cover_fees = forms.BooleanField(required=False)
     method = forms.ChoiceField(
         error_messages={
-            "required": "Choose how you would like to pay.",
-            "invalid_choice": "Choose one of the ways to pay listed.",
+            "required": gettext_lazy("Choose how you would like to pay."),
+            "invalid_choice": gettext_lazy("Choose one of the ways to pay listed."),
         }
     )
     email = forms.EmailField(max_length=254, error_messages=EMAIL_ERRORS)
     campaign = forms.CharField(required=False, max_length=200)
     key = forms.CharField(required=False, max_length=200)
+    # The page the reader started from (an article whose appeal they answered): a path.
+    source = forms.CharField(required=False, max_length=200)
 
     def __init__(self, *args, options: FormOptions, **kwargs):
         super().__init__(*args, **kwargs)
@@ -70,6 +78,10 @@ class ContributionForm(forms.Form):
         # A malformed code is not the reader's doing: drop it rather than refuse the gift.
         campaign = self.cleaned_data.get("campaign", "").strip()
         return campaign if CAMPAIGN_PATTERN.match(campaign) else ""
+
+    def clean_source(self) -> str:
+        source = self.cleaned_data.get("source", "").strip()
+        return source if SOURCE_PATTERN.match(source) else ""
 
     def clean_key(self) -> str:
         key = self.cleaned_data.get("key", "").strip()
@@ -91,17 +103,27 @@ class ContributionForm(forms.Form):
             elif chosen:
                 amount = parse_amount(chosen, currency=currency)
             else:
-                raise AmountError("Choose an amount, or type one in.")
+                raise AmountError(gettext("Choose an amount, or type one in."))
             if amount < options.minimum:
-                per = f" {options.per}" if options.per else ""
+                minimum = format_amount(options.minimum, currency)
                 raise AmountError(
-                    f"The smallest amount we can take is {format_amount(options.minimum, currency)}"
-                    f"{per}. Enter {format_amount(options.minimum, currency)} or more."
+                    gettext(
+                        "The smallest amount we can take is %(amount)s %(per)s. Enter "
+                        "%(amount)s or more."
+                    )
+                    % {"amount": minimum, "per": options.per}
+                    if options.per
+                    else gettext(
+                        "The smallest amount we can take is %(amount)s. Enter %(amount)s or more."
+                    )
+                    % {"amount": minimum}
                 )
             if amount > MAXIMUM_MINOR:
                 raise AmountError(
-                    f"We can take up to {format_amount(MAXIMUM_MINOR, currency)} here. "
-                    "For a larger gift, please write to us."
+                    gettext(
+                        "We can take up to %(amount)s here. For a larger gift, please write to us."
+                    )
+                    % {"amount": format_amount(MAXIMUM_MINOR, currency)}
                 )
         except AmountError as exc:
             self.add_error("custom_amount" if custom else "amount", str(exc))
@@ -116,8 +138,11 @@ class ContributionForm(forms.Form):
         if method is not None and frequency not in method.frequencies:
             self.add_error(
                 "method",
-                f"{method.label} can only be used for one-off gifts. Choose Once, or another way "
-                "to pay.",
+                gettext(
+                    "%(method)s can only be used for one-off gifts. Choose Once, or another way to "
+                    "pay."
+                )
+                % {"method": method.label},
             )
         return data
 
@@ -130,11 +155,14 @@ class ContributionForm(forms.Form):
 class ReminderForm(forms.Form):
     email = forms.EmailField(max_length=254, error_messages=EMAIL_ERRORS)
     when = forms.ChoiceField(
-        choices=[("next_month", "Next month"), ("three_months", "In three months")],
+        choices=[
+            ("next_month", gettext_lazy("Next month")),
+            ("three_months", gettext_lazy("In three months")),
+        ],
         initial="next_month",
         error_messages={
-            "required": "Choose when we should remind you.",
-            "invalid_choice": "Choose next month or in three months.",
+            "required": gettext_lazy("Choose when we should remind you."),
+            "invalid_choice": gettext_lazy("Choose next month or in three months."),
         },
     )
 
@@ -144,12 +172,14 @@ class SignInForm(forms.Form):
 
 
 class RecurringChangeForm(forms.Form):
-    amount = forms.CharField(max_length=20, error_messages={"required": "Enter an amount."})
+    amount = forms.CharField(
+        max_length=20, error_messages={"required": gettext_lazy("Enter an amount.")}
+    )
     frequency = forms.ChoiceField(
-        choices=[(Frequency.MONTHLY.value, "Monthly"), (Frequency.ANNUAL.value, "Annual")],
+        choices=[(f.value, f.label) for f in (Frequency.MONTHLY, Frequency.ANNUAL)],
         error_messages={
-            "required": "Choose monthly or annual.",
-            "invalid_choice": "Choose monthly or annual.",
+            "required": gettext_lazy("Choose monthly or annual."),
+            "invalid_choice": gettext_lazy("Choose monthly or annual."),
         },
     )
 
@@ -168,11 +198,13 @@ class RecurringChangeForm(forms.Form):
             amount = parse_amount(data["amount"], currency=self.currency)
             if amount < minimum:
                 raise AmountError(
-                    f"The smallest amount we can take is {format_amount(minimum, self.currency)}."
+                    gettext("The smallest amount we can take is %(amount)s.")
+                    % {"amount": format_amount(minimum, self.currency)}
                 )
             if amount > MAXIMUM_MINOR:
                 raise AmountError(
-                    f"We can take up to {format_amount(MAXIMUM_MINOR, self.currency)} here."
+                    gettext("We can take up to %(amount)s here.")
+                    % {"amount": format_amount(MAXIMUM_MINOR, self.currency)}
                 )
         except AmountError as exc:
             self.add_error("amount", str(exc))
@@ -228,14 +260,24 @@ def form_view(form: ContributionForm, *, campaign: str = "") -> dict:
                     custom = format_input(prefill_minor)
             if not picked and not custom and group.preselected is not None:
                 picked = format_input(group.preselected)
-            per = f" {group.per}" if group.per else ""
             groups.append(
                 {
                     "frequency": f,
                     "currency": c,
                     "name": name,
-                    "legend": f"Amount{' ' + group.per if group.per else ''} in {CURRENCY_NAMES[c]}",
-                    "minimum": f"At least {format_amount(group.minimum, c)}{per}.",
+                    "legend": (
+                        gettext("Amount %(per)s in %(currency)s")
+                        % {"per": group.per, "currency": CURRENCY_NAMES[c]}
+                        if group.per
+                        else gettext("Amount in %(currency)s") % {"currency": CURRENCY_NAMES[c]}
+                    ),
+                    "minimum": (
+                        gettext("At least %(amount)s %(per)s.")
+                        % {"amount": format_amount(group.minimum, c), "per": group.per}
+                        if group.per
+                        else gettext("At least %(amount)s.")
+                        % {"amount": format_amount(group.minimum, c)}
+                    ),
                     "minimum_minor": group.minimum,
                     "amounts": [
                         Choice(
@@ -275,6 +317,7 @@ def form_view(form: ContributionForm, *, campaign: str = "") -> dict:
         ],
         "email": value("email"),
         "campaign": value("campaign", campaign) or campaign,
+        "source": value("source"),
         "errors": {name: errors[0] for name, errors in form.errors.items()},
         "amount_error": form.amount_error,
         "general_error": next(

@@ -102,6 +102,12 @@ def country_notices(*, support: SupportSettings, country: str) -> list[str]:
     return [n.message for n in support.country_notices.all() if country in n.country_codes]
 
 
+def country_notices_every(*, support: SupportSettings) -> list[tuple[str, str]]:
+    """Every notice as (its countries, its message): what readers whose country is not known
+    see, such as every reader of a static copy (which no country header reaches)."""
+    return [(", ".join(sorted(n.country_codes)), n.message) for n in support.country_notices.all()]
+
+
 # --- Contributions and supporters ------------------------------------------------------------
 
 

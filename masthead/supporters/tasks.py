@@ -6,6 +6,7 @@ import logging
 from datetime import timedelta
 
 from django.tasks import task
+from django.utils.translation import gettext
 
 from masthead.core.scheduler import every
 from masthead.supporters import services
@@ -29,7 +30,7 @@ def signin_link_email(supporter_id: int) -> None:
     token = services.signin_link_create(supporter=supporter)
     email_send(
         to=supporter.email,
-        subject="Your link to manage your support",
+        subject=gettext("Your link to manage your support"),
         template="signin_link",
         context={"token": token, "minutes": 15},
         test=SupportSettings.load().test_mode,
@@ -46,7 +47,7 @@ def reminder_confirmation_email(reminder_id: int, cancel_token: str) -> None:
         return  # cancelled before we got to it
     email_send(
         to=reminder.email,
-        subject="We will remind you",
+        subject=gettext("We will remind you"),
         template="reminder_confirmation",
         context={"reminder": reminder, "cancel_token": cancel_token},
         test=SupportSettings.load().test_mode,

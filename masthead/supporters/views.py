@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csp import csp_override
 from django.views.decorators.csrf import csrf_exempt
@@ -27,6 +28,7 @@ from masthead.core.public_forms import (
     PublicForm,
     Rate,
     Refusal,
+    cors_headers_apply,
     email_subject,
     public_post_check,
     public_subject_check,
@@ -43,6 +45,7 @@ from masthead.supporters.amounts import format_amount
 from masthead.supporters.cookies import snooze_cookie_set, supporter_cookie_set
 from masthead.supporters.forms import (
     CAMPAIGN_PATTERN,
+    SOURCE_PATTERN,
     ContributionForm,
     ReminderForm,
     form_view,
@@ -71,7 +74,9 @@ PAYMENT_FORM = PublicForm(name="payment", rate=_hourly("PAYMENT_ATTEMPTS_PER_HOU
 REMINDER_CANCEL_FORM = PublicForm(
     name="reminder-cancel", rate=_hourly("SUPPORT_FORM_POSTS_PER_HOUR")
 )
-SIGNIN_FORM = PublicForm(name="signin", rate=_hourly("SUPPORT_FORM_POSTS_PER_HOUR"))
+# Asking for a sign-in link is on the static copies too: the link goes only to the address
+# given, and each address gets at most a few an hour (manage_views).
+SIGNIN_FORM = PublicForm(name="signin", rate=_hourly("SUPPORT_FORM_POSTS_PER_HOUR"), offline=True)
 
 
 def _wants_json(request: HttpRequest) -> bool:
@@ -102,8 +107,9 @@ def public_post_refused(
         return problem(
             request,
             status=403,
-            title="This form was sent from another site",
-            message=f"Please use the form on {settings.BASE_URL}/support/.",
+            title=gettext("This form was sent from another site"),
+            message=gettext("Please use the form on %(url)s.")
+            % {"url": f"{settings.BASE_URL}/support/"},
         )
     # Counted whatever the client's count says: testers rotate addresses.
     if subject and not public_subject_check(form=form, subject=subject, rate=form.rate()):
@@ -113,9 +119,11 @@ def public_post_refused(
         return problem(
             request,
             status=429,
-            title="Too many attempts",
-            message="You have sent this form many times in a short while. Please wait an hour "
-            "and try again.",
+            title=gettext("Too many attempts"),
+            message=gettext(
+                "You have sent this form many times in a short while. Please wait an hour and "
+                "try again."
+            ),
         )
     return None
 
@@ -130,23 +138,31 @@ def _support_page(
     country = ""
     header = settings.SUPPORT_COUNTRY_HEADER
     if header:
-        country = request.headers.get(header, "")
+        country = request.headers.get(header, "").strip()
     notices = selectors.country_notices(support=support, country=country)
+    varies = bool(header) and support.country_notices.exists()
+    # Nobody said where the reader is (no CDN in front, or a static copy, which the main
+    # domain's web server may answer too): every notice, each naming its countries.
+    every = selectors.country_notices_every(support=support) if varies and not country else []
     response = render(
         request,
         "supporters/support_page.html",
         {
             "form_view": form_view(form, campaign=campaign),
             "country_notices": notices,
+            "country_notices_every": every,
             "canonical_path": reverse("supporters:support"),
         },
         status=status,
     )
-    if header and support.country_notices.exists():
+    if varies:
         # The page differs by country: caches must key on the header, and our own page cache
         # (which keys on the URL alone) must not keep it. Article pages stay identical.
         patch_vary_headers(response, [header])
         patch_cache_control(response, private=True)
+        # Without a country it is what every such reader gets: the static build writes it
+        # (see distribution.services.render).
+        response.same_for_every_reader = not country and request.method != "POST"
     return response
 
 
@@ -171,15 +187,19 @@ PREFILL_QUERY = {
     "amount": _matching(r"^\d{1,6}(?:[.,]\d{1,2})?$"),
     "campaign": lambda raw: raw if CAMPAIGN_PATTERN.match(raw) else None,
     "method": _matching(r"^[a-z0-9_-]{1,40}$"),
+    "source": lambda raw: raw if SOURCE_PATTERN.match(raw) else None,
 }
 
 
 def _form_initial(request: HttpRequest) -> dict:
-    return {
+    initial = {
         name: request.GET[name][:60]
         for name in ("frequency", "currency", "amount", "campaign", "method")
         if name in request.GET
     }
+    if "source" in request.GET:  # already cleaned by PREFILL_QUERY
+        initial["source"] = request.GET["source"]
+    return initial
 
 
 @csrf_exempt
@@ -193,14 +213,21 @@ def contribute(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         form = ContributionForm(options=options, initial=_form_initial(request))
         return _support_page(request, form=form, campaign=request.GET.get("campaign", "")[:60])
+    response = _contribution_start(request, options)
+    # The support page of a static copy (another origin) reads the answer: where to pay.
+    cors_headers_apply(request=request, response=response, form=CONTRIBUTE_FORM)
+    return response
+
+
+def _contribution_start(request: HttpRequest, options) -> HttpResponse:
     if refused := public_post_refused(request, form=CONTRIBUTE_FORM):
         return refused
     if not options.methods:
         return problem(
             request,
             status=503,
-            title="Giving is not possible right now",
-            message="No way to pay is set up yet. Please come back later.",
+            title=gettext("Giving is not possible right now"),
+            message=gettext("No way to pay is set up yet. Please come back later."),
         )
     form = ContributionForm(request.POST, options=options)
     if not form.is_valid():
@@ -233,6 +260,7 @@ def contribute(request: HttpRequest) -> HttpResponse:
         campaign=data["campaign"],
         idempotency_keys=keys,
         is_test=is_test,
+        source_page=data["source"],
     )
     target = _next_url(contribution)
     if _wants_json(request):
@@ -268,8 +296,8 @@ def _payment_step(request: HttpRequest, token: str, *, card_step: bool) -> HttpR
         return problem(
             request,
             status=410,
-            title="This payment page has expired",
-            message="Nothing was charged. You can start again from the support page.",
+            title=gettext("This payment page has expired"),
+            message=gettext("Nothing was charged. You can start again from the support page."),
         )
     provider = registry.provider_get(contribution.provider)
     support_settings = selectors.support_settings(request=request)
@@ -277,8 +305,10 @@ def _payment_step(request: HttpRequest, token: str, *, card_step: bool) -> HttpR
         return problem(
             request,
             status=410,
-            title="This way to pay is no longer offered",
-            message="Nothing was charged. Please start again and choose another way to pay.",
+            title=gettext("This way to pay is no longer offered"),
+            message=gettext(
+                "Nothing was charged. Please start again and choose another way to pay."
+            ),
         )
     publication = PublicationSettings.load(request_or_site=request)
     checkout = services.contribution_checkout(contribution=contribution, site_name=publication.name)
@@ -301,14 +331,14 @@ def _payment_step(request: HttpRequest, token: str, *, card_step: bool) -> HttpR
             result = provider.checkout_submit(checkout=checkout, data=request.POST.dict())
         except PaymentInputError as exc:
             services.contribution_submission_release(contribution=contribution)
-            return problem(request, status=400, title="Please try again", message=str(exc))
+            return problem(request, status=400, title=gettext("Please try again"), message=str(exc))
         except ProviderUnavailableError:
             services.contribution_submission_release(contribution=contribution)
             return problem(
                 request,
                 status=503,
-                title="We could not reach the payment provider",
-                message="Nothing was charged. Please try again in a few minutes.",
+                title=gettext("We could not reach the payment provider"),
+                message=gettext("Nothing was charged. Please try again in a few minutes."),
             )
         except BaseException:
             services.contribution_submission_release(contribution=contribution)
@@ -330,8 +360,8 @@ def _payment_step(request: HttpRequest, token: str, *, card_step: bool) -> HttpR
         return problem(
             request,
             status=503,
-            title="We could not reach the payment provider",
-            message="Nothing was charged. Please try again in a few minutes.",
+            title=gettext("We could not reach the payment provider"),
+            message=gettext("Nothing was charged. Please try again in a few minutes."),
         )
     if page is None:  # paid meanwhile, in another tab
         return redirect(_next_url(contribution))
@@ -386,10 +416,10 @@ def payment_step_card(request: HttpRequest, token: str) -> HttpResponse:
 def _summary(contribution: Contribution) -> str:
     amount = format_amount(contribution.amount_minor, contribution.currency)
     if contribution.frequency == Frequency.MONTHLY:
-        return f"{amount} a month"
+        return gettext("%(amount)s a month") % {"amount": amount}
     if contribution.frequency == Frequency.ANNUAL:
-        return f"{amount} a year"
-    return f"{amount}, once"
+        return gettext("%(amount)s a year") % {"amount": amount}
+    return gettext("%(amount)s, once") % {"amount": amount}
 
 
 # --- Thank you -----------------------------------------------------------------------------
@@ -448,9 +478,11 @@ def reminder(request: HttpRequest) -> HttpResponse:
         return problem(
             request,
             status=429,
-            title="Too many reminders",
-            message="This address asked for several reminders in a short while. Please try "
-            "again in an hour.",
+            title=gettext("Too many reminders"),
+            message=gettext(
+                "This address asked for several reminders in a short while. Please try again in "
+                "an hour."
+            ),
         )
     reminder_obj, _token = services.reminder_create(
         email=form.cleaned_data["email"], when=form.cleaned_data["when"]

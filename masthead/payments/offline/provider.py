@@ -8,6 +8,8 @@ import hashlib
 from collections.abc import Mapping
 from typing import ClassVar
 
+from django.utils.translation import gettext, gettext_lazy
+
 from masthead.payments.base import (
     Checkout,
     Frequency,
@@ -53,24 +55,24 @@ class OfflineProvider(PaymentProvider):
 
     def checkout_submit(self, *, checkout: Checkout, data: Mapping[str, str]) -> PaymentResult:
         if data.get("promise") != "sent":
-            raise PaymentInputError("Tell us when you have sent the money.")
+            raise PaymentInputError(gettext("Tell us when you have sent the money."))
         # Idempotent by construction: the reference is a function of the checkout.
         return PaymentResult(
             outcome=Outcome.PENDING,
             payment_reference=transfer_reference(checkout.reference),
-            message="We will confirm your gift as soon as it reaches us.",
+            message=gettext("We will confirm your gift as soon as it reaches us."),
         )
 
 
 class BankTransferProvider(OfflineProvider):
     name = "bank_transfer"
-    label = "Bank transfer"
+    label = gettext_lazy("Bank transfer")
     icon = "bank"
     instructions_field = "bank_transfer_instructions"
 
 
 class CryptoProvider(OfflineProvider):
     name = "crypto"
-    label = "Cryptocurrency"
+    label = gettext_lazy("Cryptocurrency")
     icon = "crypto"
     instructions_field = "crypto_instructions"

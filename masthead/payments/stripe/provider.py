@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 
 import stripe
 from django.conf import settings
+from django.utils.translation import gettext, gettext_lazy
 
 from masthead.payments.base import (
     Checkout,
@@ -69,7 +70,7 @@ def _client(api_key: str, api_base: str) -> stripe.StripeClient:
 
 class StripeProvider(PaymentProvider):
     name = "stripe"
-    label = "Card"
+    label = gettext_lazy("Card")
     icon = "card"
     frequencies = frozenset({Frequency.ONCE, Frequency.MONTHLY, Frequency.ANNUAL})
     webhooks = True
@@ -165,21 +166,27 @@ class StripeProvider(PaymentProvider):
         kept = checkout.provider_data
         if data.get("step") == "confirmed":
             if not kept.get("payment_intent"):
-                raise PaymentInputError("There is no payment to confirm; please start again.")
+                raise PaymentInputError(
+                    gettext("There is no payment to confirm; please start again.")
+                )
             return self._after_confirmation(checkout)
         setup_id = data.get("setup_intent", "")
         if not setup_id or setup_id != kept.get("setup_intent"):
-            raise PaymentInputError("This payment form has expired. Please reload the page.")
+            raise PaymentInputError(
+                gettext("This payment form has expired. Please reload the page.")
+            )
         setup = self._call(self.client.v1.setup_intents.retrieve, setup_id)
         payment_method = object_id(setup.get("payment_method"))
         if setup.get("status") != "succeeded" or not payment_method:
-            return self._failed(checkout, "Your card could not be set up. Please try again.")
+            return self._failed(
+                checkout, gettext("Your card could not be set up. Please try again.")
+            )
         try:
             if checkout.frequency == Frequency.ONCE:
                 return self._pay_once(checkout, payment_method)
             return self._subscribe(checkout, payment_method)
         except stripe.CardError as exc:
-            return self._failed(checkout, exc.user_message or "Your card was declined.")
+            return self._failed(checkout, exc.user_message or gettext("Your card was declined."))
 
     def _pay_once(self, checkout: Checkout, payment_method: str) -> PaymentResult:
         intent = self._call(
@@ -261,16 +268,16 @@ class StripeProvider(PaymentProvider):
                 outcome=Outcome.ACTION_REQUIRED,
                 payment_reference=intent["id"],
                 provider_data={"payment_intent": intent["id"]},
-                message="Your bank asks you to confirm this payment.",
+                message=gettext("Your bank asks you to confirm this payment."),
             )
         if status == "processing":
             return PaymentResult(
                 outcome=Outcome.PENDING,
                 payment_reference=intent["id"],
-                message="Your bank is processing the payment.",
+                message=gettext("Your bank is processing the payment."),
             )
         error = (intent.get("last_payment_error") or {}).get("message")
-        return self._failed(checkout, error or "Your bank did not confirm the payment.")
+        return self._failed(checkout, error or gettext("Your bank did not confirm the payment."))
 
     def _from_subscription(self, checkout: Checkout, subscription: dict) -> PaymentResult:
         state = subscription_state(subscription)
@@ -289,7 +296,7 @@ class StripeProvider(PaymentProvider):
                 outcome=Outcome.ACTION_REQUIRED,
                 payment_reference=invoice_id,
                 provider_data={**kept, "payment_intent": intent["id"]},
-                message="Your bank asks you to confirm this payment.",
+                message=gettext("Your bank asks you to confirm this payment."),
             )
         error = ((intent or {}).get("last_payment_error") or {}).get("message")
         return self._failed(checkout, error or "Your card was declined.")

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
+from django.utils.translation import gettext, gettext_lazy
 
 from masthead.payments.base import (
     Checkout,
@@ -123,7 +124,7 @@ class TestProvider(PaymentProvider):
     __test__ = False  # not a pytest test class, whatever its name
 
     name = "test"
-    label = "Card (test)"
+    label = gettext_lazy("Card (test)")
     icon = "card"
     frequencies = frozenset({Frequency.ONCE, Frequency.MONTHLY, Frequency.ANNUAL})
     webhooks = True
@@ -152,20 +153,22 @@ class TestProvider(PaymentProvider):
             return PaymentResult(
                 outcome=Outcome.FAILED,
                 provider_data={"awaiting": ""},
-                message="Your bank did not confirm the payment (test). Nothing was charged.",
+                message=gettext(
+                    "Your bank did not confirm the payment (test). Nothing was charged."
+                ),
             )
         if not awaiting and choice == "fail":
             return PaymentResult(
                 outcome=Outcome.FAILED,
-                message="Your card was declined (test). Nothing was charged.",
+                message=gettext("Your card was declined (test). Nothing was charged."),
             )
         if not awaiting and choice == "confirm":
             return PaymentResult(
                 outcome=Outcome.ACTION_REQUIRED,
                 provider_data={"awaiting": "confirmation"},
-                message="Your bank asks you to confirm this payment.",
+                message=gettext("Your bank asks you to confirm this payment."),
             )
-        raise PaymentInputError("Choose what the test payment should do.")
+        raise PaymentInputError(gettext("Choose what the test payment should do."))
 
     def _succeeded(self, checkout: Checkout) -> PaymentResult:
         # Ids derived from the checkout: a doubled submission yields the same payment.

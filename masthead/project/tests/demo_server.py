@@ -209,7 +209,7 @@ def environment(**values: str) -> Iterator[None]:
 
 
 @contextmanager
-def running_demo_site(data_dir: Path) -> Iterator[DemoSite]:
+def running_demo_site(data_dir: Path, *, gunicorn_args: tuple[str, ...] = ()) -> Iterator[DemoSite]:
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
     with _database(os.environ.get("DATABASE_URL", ""), data_dir) as database_url:
@@ -239,6 +239,7 @@ def running_demo_site(data_dir: Path) -> Iterator[DemoSite]:
                     "--timeout",
                     str(SERVER_REQUEST_TIMEOUT),
                     *_gunicorn_options(),
+                    *gunicorn_args,
                 ],
                 env=env,
                 cwd=SOURCE_ROOT,

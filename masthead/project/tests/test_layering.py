@@ -15,9 +15,11 @@ LAYERS = [
     "payments",
     "publishing",
     "distribution",
+    "channels",
     "newsletters",
     "supporters",
     "appeals",
+    "figures",  # readership and conversion figures: reads newsletters, supporters, appeals
     "imports",
     "project",  # settings, addresses, command line, worker, demo
 ]

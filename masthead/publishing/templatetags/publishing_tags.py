@@ -3,6 +3,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.html import format_html, json_script
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from masthead.core.memo import memo, shows
 from masthead.core.templatetags.machine_dates import html_datetime
@@ -22,7 +23,7 @@ def nav_sections(current=None) -> str:
         current_section_id = current.get_parent().pk
     current_is_home = isinstance(current, HomePage)
     return memo(
-        ("nav_sections", current_section_id, current_is_home),
+        ("nav_sections", get_language(), current_section_id, current_is_home),
         lambda: render_to_string(
             "publishing/includes/nav_sections.html",
             {
@@ -52,7 +53,7 @@ def teaser(article: ArticlePage, heading_level: int = 2, lead: bool = False) -> 
     heading_tag, lead = f"h{int(heading_level)}", bool(lead)
     shows(*selectors.article_shows(article))
     return memo(
-        ("teaser", article.pk, heading_tag, lead),
+        ("teaser", get_language(), article.pk, heading_tag, lead),
         lambda: render_to_string(
             "publishing/includes/teaser.html",
             {"article": article, "heading_tag": heading_tag, "lead": lead},

@@ -8,6 +8,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from masthead.payments.base import Frequency
 from masthead.supporters.amounts import format_amount
@@ -34,7 +35,7 @@ def receipt_send(*, contribution_id: int) -> bool:
     support = SupportSettings.load()
     email_send(
         to=c.supporter.email,
-        subject=f"Your receipt {c.receipt_number}",
+        subject=gettext("Your receipt %(number)s") % {"number": c.receipt_number},
         template="receipt",
         context={
             "contribution": c,
@@ -93,7 +94,7 @@ def renewal_notices_send(*, now=None) -> int:
                 continue
         email_send(
             to=r.supporter.email,
-            subject="Your annual support renews soon",
+            subject=gettext("Your annual support renews soon"),
             template="renewal_notice",
             context={
                 "recurring": r,

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from masthead.supporters.models import Reminder
 
@@ -91,7 +92,7 @@ def reminders_send_due(*, today: date | None = None) -> int:
         try:
             email_send(
                 to=reminder.email,
-                subject="You asked us to remind you",
+                subject=gettext("You asked us to remind you"),
                 template="reminder",
                 # The reminder is deleted once sent: its link can only say so.
                 context={"cancel_token": secrets.token_urlsafe(24)},

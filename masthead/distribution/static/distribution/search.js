@@ -35,6 +35,23 @@
     return (text || "").toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "");
   }
 
+  // The page's words (data-text-* on the search box), in its language.
+  function text(box, name) {
+    return box.getAttribute("data-text-" + name) || "";
+  }
+
+  // "3 статьи найдены": the form of the page's language for this count (Intl.PluralRules'
+  // category), written in the page with an example number that is replaced here.
+  var EXAMPLES = { one: "1", few: "3", many: "5", other: "100" };
+  function found(box, count) {
+    var category = "other";
+    try {
+      category = new Intl.PluralRules(document.documentElement.lang || "en").select(count);
+    } catch (error) { /* an unknown language: "other" */ }
+    if (!EXAMPLES[category]) category = "other";
+    return text(box, "found-" + category).replace(EXAMPLES[category], String(count));
+  }
+
   function offline(box, reason) {
     box.textContent = "";
     box.appendChild(element("p", "search__note", reason));
@@ -42,13 +59,13 @@
       var entries = window.mastheadOfflineIndex || [];
       var form = element("form", "search__form");
       form.setAttribute("role", "search");
-      var label = element("label", "visually-hidden", "Search headlines and summaries");
+      var label = element("label", "visually-hidden", text(box, "label"));
       label.htmlFor = "offline-search";
       var input = element("input");
       input.type = "search";
       input.id = "offline-search";
-      input.placeholder = "Search headlines and summaries";
-      var button = element("button", "", "Search");
+      input.placeholder = text(box, "label");
+      var button = element("button", "", text(box, "button"));
       button.type = "submit";
       form.append(label, input, button);
       var status = element("p", "search__meta");
@@ -63,12 +80,12 @@
           status.textContent = "";
           return;
         }
-        var found = entries.filter(function (entry) {
-          var text = fold([entry.title, entry.standfirst, entry.section].join(" "));
-          return words.every(function (word) { return text.indexOf(word) !== -1; });
+        var matches = entries.filter(function (entry) {
+          var haystack = fold([entry.title, entry.standfirst, entry.section].join(" "));
+          return words.every(function (word) { return haystack.indexOf(word) !== -1; });
         });
-        status.textContent = found.length === 1 ? "1 article found" : found.length + " articles found";
-        found.slice(0, 100).forEach(function (entry) {
+        status.textContent = found(box, matches.length);
+        matches.slice(0, 100).forEach(function (entry) {
           var item = element("li");
           var link = element("a", "", entry.title);
           // On disk a folder does not open its index.html by itself.
@@ -85,7 +102,7 @@
       input.value = query();
       run();
     }, function () {
-      box.appendChild(element("p", "", "The search index is not part of this copy."));
+      box.appendChild(element("p", "", text(box, "no-index")));
     });
   }
 
@@ -93,7 +110,7 @@
     var box = document.getElementById("search");
     if (!box) return;
     if (window.location.protocol === "file:") {
-      offline(box, "You are reading a copy saved on this device, so search covers headlines and summaries only.");
+      offline(box, text(box, "copy"));
       return;
     }
     // The index and its stylesheet exist only in built copies, so both are asked for from here
@@ -103,7 +120,7 @@
     style.href = new URL("pagefind/pagefind-ui.css", root).href;
     document.head.appendChild(style);
     function unavailable() {
-      offline(box, "Full-text search is not available here; searching headlines and summaries.");
+      offline(box, text(box, "unavailable"));
     }
     load(new URL("pagefind/pagefind-ui.js", root).href, function () {
       if (typeof window.PagefindUI !== "function") {

@@ -15,7 +15,7 @@
       event.preventDefault();
       button.disabled = true;
       status.classList.remove("is-error");
-      status.textContent = "Signing you up…";
+      status.textContent = form.dataset.textSending || "";
       // On a static copy (mirror, offline bundle) the site's shared script finds an origin
       // where the app answers; on the main site that is this one.
       var finder = window.masthead && window.masthead.reachableOrigin;
@@ -36,7 +36,7 @@
           });
         })
         .then(function (result) {
-          status.textContent = result.data.message || "Something went wrong. Please try again.";
+          status.textContent = result.data.message || form.dataset.textFailed || "";
           if (result.ok) {
             form.querySelector("input[type=email]").value = "";
           } else {

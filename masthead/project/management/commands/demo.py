@@ -16,6 +16,10 @@ from masthead.project.demo.loader import (
     demo_second_factors_ensure,
     demo_users_ensure,
 )
+from masthead.project.demo.reach import demo_reach_ensure
+
+# Time, request line, status, size, duration: no address, no referrer, no user agent.
+ACCESS_LOG_FORMAT = '%(t)s "%(r)s" %(s)s %(B)s %(M)sms'
 
 
 class Command(BaseCommand):
@@ -34,6 +38,8 @@ class Command(BaseCommand):
         self.stdout.write(
             "Demo publication created." if created else "Reusing the existing demo publication."
         )
+        if demo_reach_ensure():
+            self.stdout.write("  demo: an example onion address and two mirrors (/mirrors/)")
         users = demo_users_ensure()
         second_factors = demo_second_factors_ensure()
         url = f"http://127.0.0.1:{port}"
@@ -82,6 +88,10 @@ class Command(BaseCommand):
                     str(workers),
                     "--access-logfile",
                     "-",
+                    # Gunicorn's default format starts with the client's address (%(h)s):
+                    # Masthead logs no reader's address, so the format leaves it out.
+                    "--access-logformat",
+                    ACCESS_LOG_FORMAT,
                     # Gunicorn's control socket has one fixed path: two servers would collide.
                     "--no-control-socket",
                     # Threads keep connections alive; bench/serve.py measures the difference.

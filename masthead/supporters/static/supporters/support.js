@@ -42,13 +42,27 @@
   // --- The contribution form ----------------------------------------------------------------
 
   var SYMBOLS = { USD: "$", EUR: "€", GBP: "£" };
-  var PER = { once: "", monthly: " a month", annual: " a year" };
 
+  // As the page's language writes money ("$12.50", "12,50 $"); whole amounts without cents.
   function money(minor, currency) {
-    var major = Math.floor(minor / 100);
     var cents = minor % 100;
-    var text = major.toLocaleString("en") + (cents ? "." + String(cents).padStart(2, "0") : "");
-    return (SYMBOLS[currency] || "") + text;
+    try {
+      return new Intl.NumberFormat(document.documentElement.lang || "en", {
+        style: "currency",
+        currency: currency,
+        currencyDisplay: "narrowSymbol",
+        minimumFractionDigits: cents ? 2 : 0,
+        maximumFractionDigits: 2,
+      }).format(minor / 100);
+    } catch (error) {
+      var major = Math.floor(minor / 100);
+      return (SYMBOLS[currency] || "") + major + (cents ? "." + String(cents).padStart(2, "0") : "");
+    }
+  }
+
+  // The form's words (data-text-* on the form), in the page's language.
+  function say(form, name, amount) {
+    return (form.getAttribute("data-text-" + name) || "").split("{amount}").join(amount || "");
   }
 
   function parseAmount(text) {
@@ -105,13 +119,12 @@
     function amountProblem() {
       var amount = chosenAmount();
       if (amount === null) {
-        return custom.value.trim() ? "Enter an amount in numbers, like 10 or 12.50." : "Choose an amount, or type one in.";
+        return say(form, custom.value.trim() ? "not-a-number" : "no-amount");
       }
       var g = group();
       var minimum = g ? parseInt(g.dataset.minimum, 10) : 0;
       if (amount < minimum) {
-        return "The smallest amount we can take is " + money(minimum, checked("currency")) +
-          PER[checked("frequency")] + ". Enter " + money(minimum, checked("currency")) + " or more.";
+        return say(form, "minimum-" + checked("frequency"), money(minimum, checked("currency")));
       }
       return "";
     }
@@ -133,7 +146,7 @@
         var percent = parseFloat(fees.closest("label").textContent.replace(/[^0-9.]/g, "")) || 0;
         total = amount + Math.ceil((amount * percent) / 100);
       }
-      summary.textContent = "You will give " + money(total, checked("currency")) + PER[checked("frequency")] + ".";
+      summary.textContent = say(form, "give-" + checked("frequency"), money(total, checked("currency")));
     }
 
     custom.addEventListener("input", function () {
@@ -163,7 +176,7 @@
       var problem = amountProblem();
       showError("amount", problem);
       var email = form.querySelector("[name=email]");
-      var emailProblem = email.value.trim() ? (email.checkValidity() ? "" : "Enter an email address like name@example.org.") : "Enter your email address: we send your receipt there.";
+      var emailProblem = email.value.trim() ? (email.checkValidity() ? "" : say(form, "email-invalid")) : say(form, "email-missing");
       showError("email", emailProblem);
       showError("form", "");
       if (problem || emailProblem) {
@@ -184,7 +197,8 @@
         })
         .then(function (answer) {
           if (answer.data.next) {
-            window.location.assign(answer.data.next);
+            // Relative to where the form went: on a static copy, the API origin.
+            window.location.assign(new URL(answer.data.next, form.action).href);
             return;
           }
           button.disabled = false;
