@@ -11,10 +11,16 @@ def collected_static():
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Each test starts with an empty cache (the page cache included)."""
+    """Each test starts with an empty cache (the page cache included) and no memo of the
+    content (``core.memo``: the rows of the test before were rolled back, which moves no
+    generation)."""
+    from masthead.core import memo
+
     cache.clear()
+    memo.forget()
     yield
     cache.clear()
+    memo.forget()
 
 
 @pytest.fixture
@@ -35,38 +41,47 @@ def pytest_collection_modifyitems(items):
     """Tests marked ``runs_last`` run after every other test of the session (and after
     pytest-django has put transactional tests after the others).
 
-    A transactional test that drives Chromium against an in-process live server leaves the
-    main thread with a fresh database connection object, one that no longer holds the
-    serialized copy of the migrations' rows: transactional tests after it then start on an
-    empty database (no home page, no groups). Until that is understood, such a test runs last,
-    where nothing depends on the database it leaves behind.
+    It was for browser tests that left the test thread a fresh database connection object,
+    without the serialized copy of the migrations' rows; ``pytest_fixture_setup`` below
+    now keeps the thread's connection objects, and the marker is no longer needed.
     """
     last = [item for item in items if item.get_closest_marker("runs_last")]
     if last:
         items[:] = [item for item in items if not item.get_closest_marker("runs_last")] + last
 
 
-# --- Serialized rollback that survives a replaced connection object -------------------------
-# Django keeps the serialized copy of the migrations' rows (which ``serialized_rollback``
-# restores before each transactional test) on the connection object, as
-# ``_test_serialized_contents``. Somewhere in a full session (browser tests, live servers and
-# asyncio servers in threads) the main thread is handed a fresh connection object without it,
-# and from then on transactional tests start on an empty database. We keep the copy from the
-# first test and give it back to whichever connection object is current before each test's
-# fixtures run. ``masthead/project/tests/test_test_database.py`` pins the attribute's name.
-_serialized_contents: dict[str, str] = {}
+# --- One database connection object per thread, also while Playwright runs ------------------
+# Playwright's sync API runs its event loop in the test thread and, between calls, leaves it
+# marked as running (asyncio._set_running_loop). Django keeps a thread's connections in an
+# asgiref Local, which takes a thread with a running loop for async code and gives it
+# connection objects of its own: from the first browser test on, the test thread got a fresh
+# connection object, one without the serialized copy of the migrations' rows that
+# pytest-django's database setup left on the first (``serialized_rollback`` restores it before
+# each transactional test), and later transactional tests started on an empty database.
+# Whichever fixture leaves a loop marked running (``browser``), the thread keeps the
+# connection objects it had. ``masthead/project/tests/test_test_database.py`` pins it.
 
 
-@pytest.hookimpl(hookwrapper=True, tryfirst=True)
-def pytest_runtest_setup(item):
+def _loop_marked_running() -> bool:
+    import asyncio
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_fixture_setup(fixturedef, request):
+    if _loop_marked_running():
+        return (yield)
     from django.db import connections
 
-    for alias, contents in _serialized_contents.items():
-        connection = connections[alias]
-        if not hasattr(connection, "_test_serialized_contents"):
-            connection._test_serialized_contents = contents
-    yield
-    for alias in connections:
-        contents = getattr(connections[alias], "_test_serialized_contents", None)
-        if contents is not None:
-            _serialized_contents.setdefault(alias, contents)
+    kept = {alias: connections[alias] for alias in connections}
+    try:
+        return (yield)
+    finally:
+        if _loop_marked_running():
+            for alias, connection in kept.items():
+                connections[alias] = connection

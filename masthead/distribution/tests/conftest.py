@@ -3,7 +3,10 @@
 ``publication`` (package)
     Sections, articles (one with a Cyrillic address), tags, authors (one a pen name), an
     information page, a mirror and an onion address, committed to the test database so that
-    build processes, the task worker and the app server see them. Removed at the end.
+    build processes, the task worker and the app server see them. At the end the database is
+    emptied and given back the rows it had before (the migrations', since pytest-django runs
+    these tests before any transactional test), as Django does around a transactional test
+    with ``serialized_rollback``: the other apps' tests find it as the migrations left it.
 ``api_server`` (package)
     The app itself under gunicorn on 127.0.0.1, on the test database: the API origin the
     static copies' forms post to.
@@ -231,34 +234,30 @@ def _create_publication():
     )
 
 
-def remove_publication() -> None:
-    """Leave the database as the migrations made it, for the other apps' tests."""
-    from django_tasks_db.models import DBTaskResult
-    from taggit.models import Tag
-    from wagtail.contrib.redirects.models import Redirect
-    from wagtail.images import get_image_model
-    from wagtail.models import Page, PageLogEntry, ReferenceIndex, Revision
+def restore_database(rows: str) -> None:
+    """Empty the test database and load ``rows`` (``serialize_db_to_string``) back, as Django
+    does around a transactional test with ``serialized_rollback``."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.core import serializers
+    from django.db import transaction
 
-    from masthead.core.models import PeriodicJob, PublicationSettings
-    from masthead.distribution.models import Mirror, MirrorSettings
-    from masthead.publishing.models import Author, HomePage
-
-    home = HomePage.objects.get()
-    for child in home.get_children():
-        child.delete()
-    kept = set(Page.objects.values_list("pk", flat=True))
-    Revision.objects.exclude(object_id__in=[str(pk) for pk in kept]).delete()
-    PageLogEntry.objects.exclude(page_id__in=kept).delete()
-    ReferenceIndex.objects.all().delete()
-    Author.objects.all().delete()
-    get_image_model().objects.all().delete()
-    Tag.objects.all().delete()
-    Redirect.objects.all().delete()
-    Mirror.objects.all().delete()
-    MirrorSettings.objects.all().delete()
-    PublicationSettings.objects.all().delete()
-    DBTaskResult.objects.all().delete()
-    PeriodicJob.objects.all().delete()
+    # Sequences go on (as in Django's own flush between tests): reset, they would hand the
+    # reloaded rows' ids out again on PostgreSQL.
+    call_command(
+        "flush",
+        interactive=False,
+        verbosity=0,
+        reset_sequences=False,
+        inhibit_post_migrate=True,
+    )
+    # Content types first: the rows of a page type (masthead's apps come before
+    # contenttypes) are built as new Wagtail pages, which look their content type up by name
+    # (``Page.__init__``) and would create a missing one again under another id.
+    with transaction.atomic():
+        for row in serializers.deserialize("json", rows):
+            if isinstance(row.object, ContentType):
+                row.save()
+    connection.creation.deserialize_db_from_string(rows)
     cache.clear()
 
 
@@ -267,12 +266,13 @@ def publication(django_db_setup, django_db_blocker) -> Iterator[Publication]:
     with django_db_blocker.unblock():
         call_command("collectstatic", interactive=False, verbosity=0)
         cache.clear()
+        found = connection.creation.serialize_db_to_string()
         created = _create_publication()
     try:
         yield created
     finally:
         with django_db_blocker.unblock():
-            remove_publication()
+            restore_database(found)
             connection.close()
 
 
