@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.core.management import call_command
 from django.db import transaction
-from django.tasks import task
+from django.tasks import default_task_backend, task
 
 from masthead.core import page_cache
 from masthead.core.scheduler import every
@@ -18,10 +18,12 @@ def publish_scheduled() -> None:
 
 
 # Ahead of other queued work (search and reference indexing): readers are waiting for these.
+# (A backend without priorities, such as RQ's, runs them in turn.)
 REWARM_PRIORITY = 50
+_REWARM_OPTIONS = {"priority": REWARM_PRIORITY} if default_task_backend.supports_priority else {}
 
 
-@task(priority=REWARM_PRIORITY)
+@task(**_REWARM_OPTIONS)
 def pages_rewarm(page_id: int) -> dict[str, int]:
     """After a publish, the pages readers open first are rendered into the page cache at once:
     the front page, the archive, the page's section and the page itself."""
