@@ -58,7 +58,8 @@ def test_an_unknown_username_gets_the_same_answers(editor):
     unknown = attempts("nobody-here", "wrong password!!", 11)
     for a, b in zip(known, unknown, strict=True):
         assert a.status_code == b.status_code
-        assert messages_of(a) == messages_of(b)
+        # The same words; the minutes left to wait may have ticked on between the two.
+        assert re.sub(r"\d+", "N", messages_of(a)) == re.sub(r"\d+", "N", messages_of(b))
     assert "Too many failed sign-in attempts" in messages_of(unknown[-1])
 
 

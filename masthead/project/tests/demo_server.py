@@ -20,6 +20,7 @@ server and one browser per run.
 
 from __future__ import annotations
 
+import itertools
 import os
 import socket
 import subprocess
@@ -101,6 +102,9 @@ def _postgres_drop(server_url: str, name: str) -> None:
         )
 
 
+_sites_started = itertools.count(1)
+
+
 @contextmanager
 def _database(test_database_url: str, data_dir: Path) -> Iterator[str]:
     """A ``DATABASE_URL`` for the demo: its own PostgreSQL database, or an SQLite file."""
@@ -110,7 +114,8 @@ def _database(test_database_url: str, data_dir: Path) -> Iterator[str]:
         return
     from psycopg import sql
 
-    name = f"masthead_browser_{os.getpid()}"
+    # One per site: a session may run several demo sites at once (each its own database).
+    name = f"masthead_browser_{os.getpid()}_{next(_sites_started)}"
     _postgres_drop(test_database_url, name)  # left over by a killed run with the same pid
     with _postgres_admin_connection(test_database_url) as conn:
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))

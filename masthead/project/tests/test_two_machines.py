@@ -234,7 +234,7 @@ def wait_until(condition, *, timeout: float, what: str) -> float:
     return time.monotonic() - started
 
 
-def test_two_machines_share_publishing_the_schedule_and_a_newsletter_send(machines, sink):
+def test_two_machines_share_publishing_the_schedule_and_a_newsletter_send(machines, sink, settings):
     a, b = machines
     section = factories.section(title="World", slug="world")
     # No picture from this process: its media are not on the machines' S3 (see below).
@@ -325,6 +325,8 @@ def test_two_machines_share_publishing_the_schedule_and_a_newsletter_send(machin
     newsletter_factories.subscribers_bulk(newsletter=weekly, count=SUBSCRIBERS)
     edition = newsletter_factories.edition(newsletter=weekly, articles=[story])
     sink.clear()
+    # The send is started here, in the test process: as many tasks as the machines are told.
+    settings.NEWSLETTER_SEND_TASKS = 4
     sending.edition_send_start(edition=edition)
     wait_until(
         lambda: Edition.objects.get(pk=edition.pk).status == Edition.Status.SENT,
