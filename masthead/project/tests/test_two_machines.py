@@ -29,6 +29,7 @@ import boto3
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.test import override_settings
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from wagtail.models import PageLogEntry
@@ -326,8 +327,8 @@ def test_two_machines_share_publishing_the_schedule_and_a_newsletter_send(machin
     edition = newsletter_factories.edition(newsletter=weekly, articles=[story])
     sink.clear()
     # The send is started here, in the test process: as many tasks as the machines are told.
-    settings.NEWSLETTER_SEND_TASKS = 4
-    sending.edition_send_start(edition=edition)
+    with override_settings(NEWSLETTER_SEND_TASKS=4):
+        sending.edition_send_start(edition=edition)
     wait_until(
         lambda: Edition.objects.get(pk=edition.pk).status == Edition.Status.SENT,
         timeout=180,
