@@ -11,16 +11,18 @@ def collected_static():
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Each test starts with an empty cache (the page cache included) and no memo of the
+    """Each test starts with an empty cache (the page cache included), no memo of the
     content (``core.memo``: the rows of the test before were rolled back, which moves no
-    generation)."""
-    from masthead.core import memo
+    generation) and no rate-limit counts kept in memory (``core.throttle``)."""
+    from masthead.core import memo, throttle
 
     cache.clear()
     memo.forget()
+    throttle.forget()
     yield
     cache.clear()
     memo.forget()
+    throttle.forget()
 
 
 @pytest.fixture
@@ -34,20 +36,6 @@ def admin_client(db, admin_user):
     client = Client()
     sign_in_verified(client, admin_user)
     return client
-
-
-@pytest.hookimpl(trylast=True)
-def pytest_collection_modifyitems(items):
-    """Tests marked ``runs_last`` run after every other test of the session (and after
-    pytest-django has put transactional tests after the others).
-
-    It was for browser tests that left the test thread a fresh database connection object,
-    without the serialized copy of the migrations' rows; ``pytest_fixture_setup`` below
-    now keeps the thread's connection objects, and the marker is no longer needed.
-    """
-    last = [item for item in items if item.get_closest_marker("runs_last")]
-    if last:
-        items[:] = [item for item in items if not item.get_closest_marker("runs_last")] + last
 
 
 # --- One database connection object per thread, also while Playwright runs ------------------

@@ -41,7 +41,9 @@ MAX_EVENT_BODY = 1024  # bytes: three short fields, even as multipart/form-data
 # sites' sandboxed frames from inflating them.
 COUNT_FORM = PublicForm(
     name="appeal-count",
-    rate=lambda: Rate(settings.APPEALS_COUNT_LIMIT, settings.APPEALS_COUNT_WINDOW),
+    rate=lambda: Rate(
+        settings.APPEALS_COUNT_LIMIT, settings.APPEALS_COUNT_WINDOW, per_process=True
+    ),
 )
 
 

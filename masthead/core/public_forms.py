@@ -36,6 +36,7 @@ Rate
 from __future__ import annotations
 
 import enum
+import functools
 import logging
 import threading
 import time
@@ -64,6 +65,9 @@ NO_ADDRESS = "no-address"
 class Rate:
     limit: int  # posts…
     window: int  # …per this many seconds
+    # Counters posted by every page view: counted in each web process's memory, so the limit
+    # holds per process (``core.throttle``), not with two shared cache writes a view.
+    per_process: bool = False
 
 
 @dataclass(frozen=True)
@@ -115,6 +119,7 @@ def origin_setting_changed(*, setting: str, **kwargs) -> None:
         allowed_origins_invalidate()
 
 
+@functools.lru_cache(maxsize=1024)  # a few origins come with nearly every post
 def origin_normalize(value: str) -> str:
     """``scheme://host[:port]``, lower case, default port dropped; "" when not an origin."""
     parts = urlsplit(value.strip())
@@ -209,6 +214,7 @@ def public_post_check(*, request: HttpRequest, form: PublicForm) -> Refusal | No
             scope=f"form:{form.name}",
             limit=rate.limit * settings.PUBLIC_FORMS_ONION_BUDGET,
             window=rate.window,
+            per_process=rate.per_process,
         )
     else:
         allowed = throttle.subject_allowed(
@@ -216,6 +222,7 @@ def public_post_check(*, request: HttpRequest, form: PublicForm) -> Refusal | No
             scope=f"form:{form.name}",
             limit=rate.limit,
             window=rate.window,
+            per_process=rate.per_process,
         )
     return None if allowed else Refusal.RATE
 

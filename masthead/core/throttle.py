@@ -7,6 +7,13 @@ the subject (a client's network, an email address) and the current window, and i
 with the window. Neither the address nor anything that could be reversed into it is stored
 anywhere, and because the window is part of the hash, keys from different windows cannot be
 linked to one client.
+
+Counters that every page view posts (the readership beacon, appeal impressions) would cost two
+cache writes a view there; they are counted ``per_process`` instead: in this process's memory,
+under the same keyed hashes, for the same windows. Their limit then holds per web process (a
+client spread over P processes may make P times as many counted posts), which bounds how far
+one client can move a figure without a shared write on every view. The table is bounded
+(``LOCAL_SUBJECTS``); subjects past it are counted in the shared cache as usual.
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ import functools
 import hashlib
 import ipaddress
 import logging
+import threading
 import time
 
 from django.conf import settings
@@ -81,7 +89,18 @@ def trusted_client_network(request: HttpRequest) -> str | None:
     service from loopback; a local proxy that is not configured as trusted), or when a trusted
     proxy reported something that is not an address. Callers treat None as "no address":
     one shared budget, never the address of a proxy standing in for many readers.
+
+    Worked out once per request (the guard and the readership tally both ask) and kept on the
+    request, which goes with it.
     """
+    try:
+        return request.masthead_client_network
+    except AttributeError:
+        network = request.masthead_client_network = _client_network(request)
+        return network
+
+
+def _client_network(request: HttpRequest) -> str | None:
     remote = request.META.get("REMOTE_ADDR", "") or ""
     peer = _parse_address(remote) if remote.strip() else None
     if remote.strip() and peer is None:
@@ -127,11 +146,59 @@ def _allowed(key: str, *, limit: int, window: int) -> bool:
     return count <= limit
 
 
-def subject_allowed(*, subject: str, scope: str, limit: int, window: int) -> bool:
+# Subjects one process counts in memory per window before it counts the rest in the cache:
+# about 10 MB at most.
+LOCAL_SUBJECTS = 50_000
+
+
+class _LocalCounts:
+    """This process's per-window counts (``per_process``): one table for the current window
+    of each length, dropped when that window ends."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._tables: dict[int, tuple[int, dict[str, int]]] = {}
+
+    def add(self, key: str, *, window: int) -> int | None:
+        """The count after this one, or None when the table is full and ``key`` not in it."""
+        bucket = int(time.time() // window)
+        with self._lock:
+            current, counts = self._tables.get(window, (None, None))
+            if current != bucket:
+                counts = {}
+                self._tables[window] = (bucket, counts)
+            count = counts.get(key)
+            if count is None:
+                if len(counts) >= LOCAL_SUBJECTS:
+                    return None
+                count = 0
+            counts[key] = count + 1
+            return count + 1
+
+    def forget(self) -> None:
+        with self._lock:
+            self._tables.clear()
+
+
+_local = _LocalCounts()
+
+
+def forget() -> None:
+    """Drop this process's in-memory counts (tests start each with none, as with the cache)."""
+    _local.forget()
+
+
+def subject_allowed(
+    *, subject: str, scope: str, limit: int, window: int, per_process: bool = False
+) -> bool:
     """Count one request of ``scope`` for ``subject`` (a client's network, an email address,
     one checkout); False once it made more than ``limit`` in the current window of ``window``
-    seconds. A cache that fails lets the request through."""
-    return _allowed(_key(scope, window, subject), limit=limit, window=window)
+    seconds. A cache that fails lets the request through. ``per_process`` counts in this
+    process's memory (module docstring)."""
+    key = _key(scope, window, subject)
+    if per_process and (count := _local.add(key, window=window)) is not None:
+        return count <= limit
+    return _allowed(key, limit=limit, window=window)
 
 
 def subject_over_limit(*, subject: str, scope: str, limit: int, window: int) -> bool:

@@ -19,13 +19,14 @@ M = 1 << P
 SPARSE_MAX = M // 8  # as many 8-byte elements as the registers take bytes
 _ALPHA = 0.7213 / (1 + 1.079 / M)
 _SPARSE, _DENSE = b"S", b"D"
+_MAX_RANK = 64 - P + 1
 
 
 def _register(value: int) -> tuple[int, int]:
     index = value >> (64 - P)
     rest = (value << P) & ((1 << 64) - 1)
-    rank = 64 - P + 1 if rest == 0 else (64 - rest.bit_length()) + 1
-    return index, min(rank, 64 - P + 1)
+    rank = _MAX_RANK if rest == 0 else (64 - rest.bit_length()) + 1
+    return index, min(rank, _MAX_RANK)
 
 
 class Sketch:
@@ -58,16 +59,16 @@ class Sketch:
             return
         if self.elements is not None:
             self._densify()
-        mine, theirs = self.registers, other.registers
-        for i, rank in enumerate(theirs):
-            if rank > mine[i]:
-                mine[i] = rank
+        # Register by register, the larger rank (in C: a flush merges many sketches).
+        self.registers = bytearray(map(max, self.registers, other.registers))
 
     def count(self) -> int:
         if self.elements is not None:
             return len(self.elements)
         registers = self.registers
-        estimate = _ALPHA * M * M / sum(2.0**-r for r in registers)
+        # Registers counted by rank (bytes.count runs in C) rather than summed one by one.
+        harmonic = sum(registers.count(r) * 2.0**-r for r in range(_MAX_RANK + 1))
+        estimate = _ALPHA * M * M / harmonic
         zeros = registers.count(0)
         if estimate <= 2.5 * M and zeros:
             estimate = M * math.log(M / zeros)

@@ -31,7 +31,7 @@ MAX_DAYS_LATE = services.LATE_DAYS
 # as "copy" (a sandboxed frame elsewhere could add views to that row only, within the rate).
 HIT_FORM = PublicForm(
     name="figures-hit",
-    rate=lambda: Rate(settings.FIGURES_HIT_LIMIT, settings.FIGURES_HIT_WINDOW),
+    rate=lambda: Rate(settings.FIGURES_HIT_LIMIT, settings.FIGURES_HIT_WINDOW, per_process=True),
     offline=True,
 )
 # A transparent 1×1 GIF.

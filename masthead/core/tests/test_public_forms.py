@@ -316,3 +316,32 @@ def test_readers_without_an_address_share_a_budget_per_form(settings):
     assert reminder.status_code == 400
     # …and readers with an address keep their own limits.
     assert signup(Client(), remote="203.0.113.9") == 400
+
+
+@pytest.mark.django_db
+def test_view_counters_are_counted_in_the_process_without_a_cache_write(settings, monkeypatch):
+    """The readership beacon and appeal impressions come with every page view: their limit is
+    kept in the process's memory (per window, keyed hashes), not with shared writes."""
+    from masthead.core import throttle
+
+    writes = []
+    monkeypatch.setattr(throttle, "_allowed", lambda key, **kw: writes.append(key) or True)
+
+    def count(subject: str) -> bool:
+        return throttle.subject_allowed(
+            subject=subject, scope="form:figures-hit", limit=2, window=600, per_process=True
+        )
+
+    assert [count("net:203.0.113.9") for _ in range(3)] == [True, True, False]
+    assert count("net:198.51.100.7")  # another client
+    assert writes == []
+    # The table is bounded: subjects past it are counted in the shared cache.
+    monkeypatch.setattr(throttle, "LOCAL_SUBJECTS", 2)
+    assert count("net:192.0.2.1") and writes
+    assert count("net:203.0.113.9") is False  # still counted where it was
+    # A new window starts the counts again.
+    monkeypatch.setattr(throttle.time, "time", lambda: 10**10)
+    assert count("net:203.0.113.9")
+    # Nothing of the client is kept in the clear.
+    tables = repr(throttle._local._tables)
+    assert "203.0.113.9" not in tables and "net:" not in tables
