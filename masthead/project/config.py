@@ -43,15 +43,23 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 
 def env_int(name: str, default: int, *, minimum: int = 0) -> int:
+    return _env_number(name, default, minimum=minimum, parse=int, kind="a whole number")
+
+
+def env_float(name: str, default: float, *, minimum: float = 0.0) -> float:
+    return _env_number(name, default, minimum=minimum, parse=float, kind="a number")
+
+
+def _env_number(name, default, *, minimum, parse, kind):
     raw = env_str(name)
     if not raw:
         return default
     try:
-        value = int(raw)
+        value = parse(raw)
     except ValueError:
-        raise ConfigError(name, f"expected a whole number, got {raw!r}") from None
-    if value < minimum:
-        raise ConfigError(name, f"must be at least {minimum}, got {value}")
+        raise ConfigError(name, f"expected {kind}, got {raw!r}") from None
+    if value != value or value < minimum:  # NaN or too small
+        raise ConfigError(name, f"must be {kind} of at least {minimum}, got {raw!r}")
     return value
 
 
@@ -254,6 +262,32 @@ def env_languages(name: str, default: list[str]) -> list[tuple[str, str]]:
     return [(code, LANG_INFO[code]["name"]) for code in codes]
 
 
+def language_suffix(code: str) -> str:
+    """What a variable for one language ends with: ``_RU`` for ru, ``_PT_BR`` for pt-br."""
+    return "_" + code.upper().replace("-", "_")
+
+
+def language_variables_check(names: list[str], *, languages: list[str]) -> None:
+    """A variable of ``names`` with a language's code appended must name one of
+    ``languages`` other than the first (the default language's is the plain name): a code
+    the site does not publish in, or a typo, would otherwise be ignored without a word."""
+    others = {language_suffix(code) for code in languages[1:]}
+    default = language_suffix(languages[0]) if languages else ""
+    for variable in sorted(os.environ):
+        for name in names:
+            if not variable.startswith(name + "_") or not env_str(variable):
+                continue
+            suffix = variable[len(name) :]
+            if suffix == default:
+                raise ConfigError(variable, f"the default language's is the plain name: use {name}")
+            if suffix not in others:
+                code = suffix[1:].lower().replace("_", "-")
+                raise ConfigError(
+                    variable,
+                    f"{code!r} is not a language of MASTHEAD_LANGUAGES ({', '.join(languages)})",
+                )
+
+
 def env_choice(name: str, default: str, choices: list[str]) -> str:
     raw = env_str(name, default)
     if raw not in choices:
@@ -328,19 +362,6 @@ ANYMAIL_ESPS = {
     "sparkpost",
     "unisender_go",
 }
-
-
-def env_float(name: str, default: float, *, minimum: float = 0.0) -> float:
-    raw = env_str(name)
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ConfigError(name, f"expected a number, got {raw!r}") from None
-    if value != value or value < minimum:  # NaN or too small
-        raise ConfigError(name, f"must be a number of at least {minimum}, got {raw!r}")
-    return value
 
 
 def env_mailer(name: str, default: str) -> dict | None:

@@ -17,7 +17,6 @@ from masthead.audit.models import SecurityAction, SecurityEvent
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.runs_last,  # see conftest.py: it would leave later transactional tests no data
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
@@ -70,8 +69,8 @@ def page(browser):
 
 
 def test_passkey_enrolment_then_passwordless_and_second_factor_sign_in(site, page):
-    # Admin access from the permission itself, not the Editor group of the data migrations:
-    # this test runs last (see conftest.py) and must not rely on their rows.
+    # Admin access from the permission itself: the one thing the test needs, not the whole
+    # Editor group of the data migrations.
     user = get_user_model().objects.create_user(
         username="reporter", email="reporter@example.org", password=PASSWORD, is_staff=True
     )

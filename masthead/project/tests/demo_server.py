@@ -141,12 +141,36 @@ def _log_tail(path: Path, lines: int = 60) -> str:
         return "(no log)"
 
 
-def _gunicorn_options() -> list[str]:
+def gunicorn_command(port: int, *options: str) -> list[str]:
+    """The command line of a test server: Masthead under gunicorn on 127.0.0.1:``port``."""
     from gunicorn.config import Config
 
     # Gunicorn 25+ opens a control socket at one fixed path in the home directory; a test
     # server must not take it from (or give it up under) a demo running beside it.
-    return ["--no-control-socket"] if "control_socket_disable" in Config().settings else []
+    no_control = ["--no-control-socket"] if "control_socket_disable" in Config().settings else []
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "masthead.project.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        *no_control,
+        *options,
+    ]
+
+
+def start_process(command: list[str], env: dict[str, str] | None, log: Path) -> subprocess.Popen:
+    """A server or worker for a test, started from the source tree, its output added to ``log``."""
+    with log.open("ab") as out:
+        return subprocess.Popen(
+            command,
+            env=env,
+            cwd=SOURCE_ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
 
 
 def _build_demo(env: dict[str, str], log: Path) -> None:
@@ -230,28 +254,13 @@ def running_demo_site(data_dir: Path, *, gunicorn_args: tuple[str, ...] = ()) ->
         }
         _build_demo(env, data_dir / "demo.log")
         server_log = data_dir / "gunicorn.log"
-        with server_log.open("wb") as out:
-            server = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "gunicorn",
-                    "masthead.project.wsgi:application",
-                    "--bind",
-                    f"127.0.0.1:{port}",
-                    "--workers",
-                    "2",
-                    "--timeout",
-                    str(SERVER_REQUEST_TIMEOUT),
-                    *_gunicorn_options(),
-                    *gunicorn_args,
-                ],
-                env=env,
-                cwd=SOURCE_ROOT,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-            )
+        server = start_process(
+            gunicorn_command(
+                port, "--workers", "2", "--timeout", str(SERVER_REQUEST_TIMEOUT), *gunicorn_args
+            ),
+            env,
+            server_log,
+        )
         try:
             _wait_until_answering(server, base_url, server_log)
             yield DemoSite(base_url=base_url, data_dir=data_dir, env=env)

@@ -45,8 +45,9 @@ from masthead.newsletters.tests.test_kill_resume import database_url
 from masthead.project.tests.demo_server import (
     SOURCE_ROOT,
     _free_port,
-    _gunicorn_options,
     _stop,
+    gunicorn_command,
+    start_process,
 )
 from masthead.publishing.tests import factories
 
@@ -95,18 +96,6 @@ class Machine:
         assert done.returncode == 0, done.stderr[-3000:]
 
 
-def _start(command: list[str], env: dict, log: Path) -> subprocess.Popen:
-    with log.open("ab") as out:
-        return subprocess.Popen(
-            command,
-            env=env,
-            cwd=SOURCE_ROOT,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-        )
-
-
 def _tail(log: Path) -> str:
     return "\n".join(log.read_text(errors="replace").splitlines()[-40:]) if log.exists() else ""
 
@@ -133,26 +122,12 @@ def machine(name: str, tmp_path: Path, sink_url: str, media: dict) -> Iterator[M
         **media,
     }
     web_log, worker_log = data_dir / "web.log", data_dir / "worker.log"
-    web = _start(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "masthead.project.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "1",
-            "--threads",
-            "4",
-            "--timeout",
-            "300",
-            *_gunicorn_options(),
-        ],
+    web = start_process(
+        gunicorn_command(port, "--workers", "1", "--threads", "4", "--timeout", "300"),
         env,
         web_log,
     )
-    worker = _start(
+    worker = start_process(
         [
             sys.executable,
             "-m",

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from masthead.core.management.progress_stream import ProgressStream
 from masthead.imports.services.ghost import ghost_import
 from masthead.imports.services.pages import ImportError_
 from masthead.imports.services.wordpress import wordpress_import
@@ -71,7 +72,9 @@ class Command(BaseCommand):
 
         def started(total: int) -> None:
             nonlocal bar
-            bar = Progress(total=total, label="Importing", unit="posts", stream=self.stderr._out)
+            bar = Progress(
+                total=total, label="Importing", unit="posts", stream=ProgressStream(self.stderr)
+            )
 
         def progress(done: int) -> None:
             if bar is not None:

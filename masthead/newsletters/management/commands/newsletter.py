@@ -7,6 +7,7 @@ running it again, or the worker's dispatcher, finishes the rest.
 
 from django.core.management.base import BaseCommand, CommandError
 
+from masthead.core.management.progress_stream import ProgressStream
 from masthead.newsletters import selectors
 from masthead.newsletters.models import Edition
 from masthead.newsletters.progress import Progress
@@ -41,7 +42,7 @@ class Command(BaseCommand):
             total=item.recipients_total,
             label=f"Edition {item.pk}",
             unit="emails",
-            stream=self.stderr._out,
+            stream=ProgressStream(self.stderr),
         )
         bar.update_to(already)
         try:

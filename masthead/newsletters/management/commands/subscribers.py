@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from masthead.core.management.progress_stream import ProgressStream
 from masthead.newsletters.models import Newsletter
 from masthead.newsletters.progress import Progress
 from masthead.newsletters.services import imports
@@ -44,7 +45,9 @@ class Command(BaseCommand):
             rows = imports.import_file_read(path=file, skipped=skipped)
         except imports.ImportFileError as exc:
             raise CommandError(str(exc)) from None
-        bar = Progress(total=len(rows), label="Checking", unit="rows", stream=self.stderr._out)
+        bar = Progress(
+            total=len(rows), label="Checking", unit="rows", stream=ProgressStream(self.stderr)
+        )
         plan = imports.subscribers_import_plan(
             rows=rows, newsletter=newsletter, progress=bar.update_to
         )
@@ -60,7 +63,10 @@ class Command(BaseCommand):
                 "imported: correct or remove those rows and run the import again."
             )
         bar = Progress(
-            total=len(plan.addresses), label="Importing", unit="rows", stream=self.stderr._out
+            total=len(plan.addresses),
+            label="Importing",
+            unit="rows",
+            stream=ProgressStream(self.stderr),
         )
         report = imports.subscribers_import(
             plan=plan,

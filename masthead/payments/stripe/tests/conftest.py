@@ -3,46 +3,36 @@ after it; Masthead configured to use it as its Stripe."""
 
 from __future__ import annotations
 
-import socket
-import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
 
-SOURCE_ROOT = Path(__file__).resolve().parents[4]
 SECRET_KEY = "sk_test_masthead_localstripe"
 PUBLISHABLE_KEY = "pk_test_masthead_localstripe"
 WEBHOOK_SECRET = "whsec_masthead_test_secret"
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def localstripe_url(tmp_path_factory) -> str:
+    # Imported here: the module is a plugin (see pytest_configure), registered after this file.
+    from masthead.project.tests.demo_server import _free_port, _stop, start_process
+
     port = _free_port()
     log = tmp_path_factory.mktemp("localstripe") / "localstripe.log"
-    with log.open("wb") as out:
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "masthead.payments.stripe.tests.localstripe_server",
-                "--port",
-                str(port),
-            ],
-            cwd=SOURCE_ROOT,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-        )
+    server = start_process(
+        [
+            sys.executable,
+            "-m",
+            "masthead.payments.stripe.tests.localstripe_server",
+            "--port",
+            str(port),
+        ],
+        None,
+        log,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
@@ -58,12 +48,7 @@ def localstripe_url(tmp_path_factory) -> str:
                 time.sleep(0.1)
         yield url
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        _stop(server)
 
 
 @pytest.fixture

@@ -3,9 +3,6 @@ itself) in Masthead's own page, under the one widened Content-Security-Policy.""
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -15,16 +12,10 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from masthead.payments.stripe.tests.conftest import PUBLISHABLE_KEY, SECRET_KEY, WEBHOOK_SECRET
-from masthead.project.tests.demo_server import SOURCE_ROOT
+from masthead.project.tests.demo_server import _free_port, _stop, gunicorn_command, start_process
 from masthead.supporters.tests.revenue_site import browsing
 
 pytestmark = pytest.mark.browser
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
@@ -42,24 +33,8 @@ def stripe_site(revenue_site, localstripe_url) -> Iterator[str]:
         "STRIPE_JS_URL": f"{localstripe_url}/js.stripe.com/v3/",
         "STRIPE_PRORATION_BEHAVIOR": "",
     }
-    log = (revenue_site.data_dir / "stripe-gunicorn.log").open("wb")
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "masthead.project.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "1",
-            "--no-control-socket",
-        ],
-        env=env,
-        cwd=SOURCE_ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL,
+    server = start_process(
+        gunicorn_command(port, "--workers", "1"), env, revenue_site.data_dir / "stripe-gunicorn.log"
     )
     try:
         deadline = time.monotonic() + 60
@@ -73,13 +48,7 @@ def stripe_site(revenue_site, localstripe_url) -> Iterator[str]:
                 time.sleep(0.2)
         yield base_url
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        log.close()
+        _stop(server)
 
 
 def _start_card_gift(page: Page, base_url: str, email: str) -> None:

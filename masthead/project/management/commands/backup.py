@@ -1,9 +1,12 @@
 """``masthead backup --out FILE``: the database, media and secret key in one archive."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from masthead.core.management.progress_stream import ProgressStream
 from masthead.newsletters.progress import Progress
 from masthead.project.backup import BackupError, backup_create
 
@@ -34,6 +37,19 @@ class StepProgress:
             self.bar = None
 
 
+@contextmanager
+def backup_steps(command: BaseCommand) -> Iterator[StepProgress]:
+    """The progress of a backup or restore on the command's stderr, and its refusal
+    (``BackupError``) as the command's error message rather than a traceback."""
+    progress = StepProgress(ProgressStream(command.stderr))
+    try:
+        yield progress
+    except BackupError as error:
+        raise CommandError(str(error)) from None
+    finally:
+        progress.close()
+
+
 class Command(BaseCommand):
     help = (
         "Back up the database (SQLite: online backup API; PostgreSQL: pg_dump), the media and "
@@ -52,13 +68,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, out, encrypt_to, **options):
-        progress = StepProgress(self.stderr._out)
-        try:
+        with backup_steps(self) as progress:
             manifest = backup_create(out=out, encrypt_to=encrypt_to, progress=progress)
-        except BackupError as error:
-            raise CommandError(str(error)) from None
-        finally:
-            progress.close()
         size = out.stat().st_size
         self.stdout.write(
             self.style.SUCCESS(

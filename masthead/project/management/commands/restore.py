@@ -3,10 +3,10 @@
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from masthead.project.backup import BackupError, backup_restore, restored_row_differences
-from masthead.project.management.commands.backup import StepProgress
+from masthead.project.backup import backup_restore, restored_row_differences
+from masthead.project.management.commands.backup import backup_steps
 
 
 class Command(BaseCommand):
@@ -26,13 +26,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, archive, identity, **options):
-        progress = StepProgress(self.stderr._out)
-        try:
+        with backup_steps(self) as progress:
             manifest = backup_restore(archive=archive, identities=identity, progress=progress)
-        except BackupError as error:
-            raise CommandError(str(error)) from None
-        finally:
-            progress.close()
         differences = restored_row_differences(manifest)
         for label, (expected, found) in sorted(differences.items()):
             self.stderr.write(
