@@ -143,11 +143,8 @@ def _log_tail(path: Path, lines: int = 60) -> str:
 
 def gunicorn_command(port: int, *options: str) -> list[str]:
     """The command line of a test server: Masthead under gunicorn on 127.0.0.1:``port``."""
-    from gunicorn.config import Config
-
-    # Gunicorn 25+ opens a control socket at one fixed path in the home directory; a test
-    # server must not take it from (or give it up under) a demo running beside it.
-    no_control = ["--no-control-socket"] if "control_socket_disable" in Config().settings else []
+    # Gunicorn opens a control socket at one fixed path in the home directory; a test server
+    # must not take it from (or give it up under) a demo running beside it.
     return [
         sys.executable,
         "-m",
@@ -155,7 +152,7 @@ def gunicorn_command(port: int, *options: str) -> list[str]:
         "masthead.project.wsgi:application",
         "--bind",
         f"127.0.0.1:{port}",
-        *no_control,
+        "--no-control-socket",
         *options,
     ]
 
