@@ -102,6 +102,26 @@ def memo[T](key: Hashable, compute: Callable[[], T]) -> T:
     return values[key]
 
 
+def memo_showing[T](key: Hashable, compute: Callable[[], T]) -> T:
+    """``memo`` for a value that shows something of its own (an article's full text shows the
+    photos in its body): what computing it recorded is kept with it, and every page that
+    takes it declares the same."""
+    values = _memo.get()
+    if values is None:
+        return compute()
+    if key not in values:
+        shown: set[Shown] = set()
+        token = _shown.set(shown)
+        try:
+            value = compute()
+        finally:
+            _shown.reset(token)
+        values[key] = (value, frozenset(shown))
+    value, shown = values[key]
+    shows(*shown)
+    return value
+
+
 def put(key: Hashable, value) -> None:
     """Remember ``value`` under ``key`` in the open scope (nothing outside a scope)."""
     values = _memo.get()

@@ -67,3 +67,21 @@ def test_djangos_raw_host_is_what_the_middleware_keys_the_site_on():
     ALLOWED_HOSTS validation, as Wagtail's ``Site.find_for_request`` reads it): pin it."""
     request = RequestFactory().get("/", HTTP_HOST="news.example.org:8443")
     assert request._get_raw_host() == "news.example.org:8443"
+
+
+def test_a_value_that_shows_something_is_declared_by_every_page_that_takes_it():
+    photo = memo.Shown("image", 7)
+
+    def full_text():
+        memo.shows(photo)  # what rendering it loaded
+        return "<p>text</p>"
+
+    with memo.scope(fresh=True):
+        for _ in range(2):  # computed for the first page, taken from the memo by the second
+            with memo.recording() as shown:
+                assert memo.memo_showing("full-text", full_text) == "<p>text</p>"
+            assert shown == {photo}
+        with memo.recording() as shown:  # a plain memo value declares nothing
+            memo.memo("plain", full_text)
+            memo.memo("plain", full_text)
+        assert shown == set()

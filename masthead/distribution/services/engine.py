@@ -11,6 +11,7 @@ else.
 
 from __future__ import annotations
 
+import collections
 import multiprocessing
 import queue
 from collections.abc import Callable, Iterable
@@ -22,6 +23,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.db import connections
 
+from masthead.core.origins import api_origin
 from masthead.distribution.keys import ROUTES, Key, texts
 
 BATCH_SIZE = 12
@@ -41,7 +43,7 @@ class OutputTarget:
         return cls(
             root=Path(root),
             portable=Path(portable) if portable else None,
-            api_origin=settings.API_ORIGINS[0],
+            api_origin=api_origin(),
             main_origin=settings.BASE_URL,
         )
 
@@ -166,7 +168,7 @@ def _worker_init(target: OutputTarget, inherited: dict | None) -> None:
     from django.core.cache import caches
 
     from masthead.core import memo
-    from masthead.distribution.services.render import Renderer, private_cache
+    from masthead.distribution.services.render import private_cache, renderer
 
     # A forked child must not reuse the parent's database connections (closed before the
     # fork); it opens its own on first use. It lives for one build: a cache of its own (see
@@ -174,7 +176,7 @@ def _worker_init(target: OutputTarget, inherited: dict | None) -> None:
     # (its copy: what a worker adds stays its own).
     caches["default"] = private_cache()
     memo.scope_enter(inherited if inherited is not None else {})
-    _worker["renderer"] = Renderer()
+    _worker["renderer"] = renderer()  # the parent's, made before the fork
     _worker["target"] = target
 
 
@@ -208,27 +210,35 @@ def run_jobs(
         return found
 
     if processes <= 1:
-        from masthead.distribution.services.render import Renderer, rendering_scope
+        from masthead.distribution.services.render import renderer, rendering_scope
 
-        renderer = Renderer()
+        this_renderer = renderer()
+        queued = collections.deque(pending)
         with rendering_scope():
-            while pending:
-                job = pending.pop(0)
-                result = render_job(renderer, target, job)
+            while queued:
+                job = queued.popleft()
+                result = render_job(this_renderer, target, job)
                 results[job.path] = result
                 on_result(result)
-                pending.extend(discovered(result))
+                queued.extend(discovered(result))
         return results
 
     # Forked workers inherit the parent's state (settings, test database name) and start at
-    # once; the parent's connections are closed first so that no socket is shared.
+    # once; the parent's connections are closed first so that no socket is shared. What the
+    # parent read is set aside from the collector before the fork (render.collector_set_aside):
+    # the workers then neither walk it nor, by walking it, copy the pages they share.
     from masthead.core import memo
+    from masthead.distribution.services.render import collector_set_aside, renderer
 
+    renderer()  # made once, here, rather than by each worker
     connections.close_all()
     done: queue.Queue = queue.Queue()
     context = multiprocessing.get_context("fork")
     initargs = (target, memo.current())
-    with context.Pool(processes, initializer=_worker_init, initargs=initargs) as pool:
+    with (
+        collector_set_aside(),
+        context.Pool(processes, initializer=_worker_init, initargs=initargs) as pool,
+    ):
         outstanding = 0
 
         def submit(batch: list[Job]) -> None:

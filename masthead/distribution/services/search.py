@@ -105,7 +105,9 @@ def search_index_build(
     """Index the pages ``names`` (files under ``root``) into the folder of part ``part``
     under ``root`` and each copy. Returns {name relative to the output root: digest}."""
     state = root / STATE_DIR
-    site, output = state / "pagefind-site", state / "pagefind-output"
+    # A folder pair per part: parts may be indexed at the same time.
+    label = f"{PART_PREFIX}{part}" if part != MAIN_PART else "main"
+    site, output = state / f"pagefind-site-{label}", state / f"pagefind-output-{label}"
     for directory in (site, output):
         shutil.rmtree(directory, ignore_errors=True)
     site.mkdir(parents=True)

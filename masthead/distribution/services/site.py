@@ -23,6 +23,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -257,9 +258,11 @@ def _index_search(
     target: OutputTarget,
     report: BuildReport,
     changed: set[int] | None = None,
+    processes: int = 1,
 ) -> None:
     """Index the parts of the search index that hold a ``changed`` page or whose pages
-    changed (every part when ``changed`` is None), and list the parts for the search page."""
+    changed (every part when ``changed`` is None), and list the parts for the search page.
+    Up to ``processes`` parts at a time: one Pagefind run keeps less than a core busy."""
     started = time.monotonic()
     parts = _search_parts(manifest)
     redo = [
@@ -269,14 +272,25 @@ def _index_search(
     ]
     files = manifest.names_by_path()
     copies = [target.portable] if target.portable else []
-    written: dict[str, str] = {}
-    for part in redo:
-        paths = [manifest.pages[str(pk)]["path"] for pk in parts[part]]
-        names = sorted(files[path] for path in paths if path in files)
-        written |= search.search_index_build(
-            root=target.root, names=names, copies=copies, part=part
+    names_by_part = {
+        part: sorted(
+            files[path]
+            for path in (manifest.pages[str(pk)]["path"] for pk in parts[part])
+            if path in files
         )
-        report.search_pages += len(names)
+        for part in redo
+    }
+
+    def index(part: str) -> dict[str, str]:
+        return search.search_index_build(
+            root=target.root, names=names_by_part[part], copies=copies, part=part
+        )
+
+    written: dict[str, str] = {}
+    with ThreadPoolExecutor(max_workers=max(1, min(processes, len(redo) or 1))) as pool:
+        for part_written in pool.map(index, redo):
+            written |= part_written
+    report.search_pages += sum(len(names) for names in names_by_part.values())
     written |= search.search_parts_publish(root=target.root, parts=list(parts), copies=copies)
     folders = {search.part_folder(part) for part in parts}
     redone = {search.part_folder(part) for part in redo}
@@ -362,7 +376,7 @@ def _build(
         report.removed_files.append(name)
     if search_index:
         progress.note("Indexing articles for search (Pagefind)")
-        _index_search(manifest, target, report)
+        _index_search(manifest, target, report, processes=processes)
     else:
         manifest.assets.update({n: k for n, k in previous.assets.items() if k == "search"})
         manifest.search = previous.search

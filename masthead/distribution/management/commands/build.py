@@ -6,6 +6,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from masthead.core.management.progress_stream import ProgressStream
 from masthead.distribution import services
 from masthead.distribution.services.progress import progress_for
 
@@ -48,7 +49,7 @@ class Command(BaseCommand):
         out, portable_out = out.resolve(), portable_out.resolve() if portable_out else None
         if portable_out and (portable_out == out or out in portable_out.parents):
             raise CommandError("--portable-out must be outside --out.")
-        progress = progress_for(self.stderr._out, quiet=quiet)
+        progress = progress_for(ProgressStream(self.stderr), quiet=quiet)
         try:
             report = services.site_build(
                 out=out,

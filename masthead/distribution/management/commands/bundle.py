@@ -6,6 +6,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from masthead.core.management.progress_stream import ProgressStream
 from masthead.distribution import services
 from masthead.distribution.services.bundle import BundleError, bundle_create
 from masthead.distribution.services.progress import progress_for
@@ -33,7 +34,7 @@ class Command(BaseCommand):
     def handle(self, *args, out, days, source, quiet, **options):
         if days is not None and days < 1:
             raise CommandError("--days must be at least 1.")
-        progress = progress_for(self.stderr._out, quiet=quiet)
+        progress = progress_for(ProgressStream(self.stderr), quiet=quiet)
         try:
             if source is None:
                 with tempfile.TemporaryDirectory(prefix="masthead-bundle-") as directory:

@@ -5,6 +5,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from masthead.core.management.progress_stream import ProgressStream
 from masthead.distribution.services.progress import progress_for
 from masthead.distribution.services.s3 import SyncError, bucket_sync
 
@@ -42,7 +43,7 @@ class Command(BaseCommand):
                 prefix=prefix,
                 endpoint_url=endpoint_url,
                 dry_run=dry_run,
-                progress=progress_for(self.stderr._out, quiet=quiet),
+                progress=progress_for(ProgressStream(self.stderr), quiet=quiet),
             )
         except SyncError as exc:
             raise CommandError(str(exc)) from exc
