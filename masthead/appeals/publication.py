@@ -9,6 +9,7 @@ Format (``format`` 1)::
 
     {"format": 1,
      "supporterCookie": "mh_supporter", "snoozeCookie": "mh_appeal_snooze", "snoozeDays": 30,
+     "snoozeStore": "masthead.snooze",
      "count": "/appeals/count", "css": "/static/appeals/appeals.<hash>.css",
      "appeals": [{"id": 3, "placement": "article" | "banner" | "dialog",
                   "audience": "non_supporters" | "supporters" | "everyone",
@@ -120,6 +121,7 @@ def appeals_document(*, appeals: Iterable[Appeal], publication) -> dict:
         "supporterCookie": reader_revenue.SUPPORTER_COOKIE,
         "snoozeCookie": reader_revenue.SNOOZE_COOKIE,
         "snoozeDays": settings.APPEALS_SNOOZE_DAYS,
+        "snoozeStore": reader_revenue.SNOOZE_STORE,
         "count": reverse("appeals:count"),
         "css": static("appeals/appeals.css"),
         "appeals": [

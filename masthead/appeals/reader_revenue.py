@@ -14,12 +14,14 @@ logger = logging.getLogger(__name__)
 try:
     # ``mh_supporter=until:YYYY-MM-DD``: set after a successful contribution (90 days after a
     # one-off gift, while recurring support lasts). ``mh_appeal_snooze=until:YYYY-MM-DD``: set
-    # when the reader signs up for a reminder, until the reminder date. appeals.js reads both
-    # and sends neither anywhere.
-    from masthead.supporters.cookies import SNOOZE_COOKIE, SUPPORTER_COOKIE
+    # when the reader signs up for a reminder, until the reminder date; the same value is kept
+    # in localStorage under SNOOZE_STORE by the reminder page of a copy on another origin.
+    # appeals.js reads all three and sends none anywhere.
+    from masthead.supporters.cookies import SNOOZE_COOKIE, SNOOZE_STORE, SUPPORTER_COOKIE
 except ImportError:  # reader revenue not installed: the names it uses
     SUPPORTER_COOKIE = "mh_supporter"
     SNOOZE_COOKIE = "mh_appeal_snooze"
+    SNOOZE_STORE = "masthead.snooze"
 
 # The support page's form takes these from a link (GET) and fills itself in; the reader then
 # gives their email and payment method there. The campaign code travels on into the

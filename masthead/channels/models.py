@@ -1,4 +1,6 @@
-"""The ledger of posts to the newsroom's channels: one row per article and channel.
+"""The ledger of posts to the newsroom's channels: one row per article and channel. The row
+names the article's language, whose account the post goes to (an article has one language,
+so this is also one post per article, channel and language).
 
 A row exists before any call to the service is made, and says at every moment what is known:
 
@@ -29,6 +31,8 @@ class ChannelPost(models.Model):
 
     page = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="+")
     channel = models.CharField(max_length=20)  # a name in providers.CHANNELS
+    # The article's language when the row was made: the account it goes to (CHANNEL_ACCOUNTS).
+    language = models.CharField(max_length=100)
     state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
     # Who asked for it (an editor's "post" in the admin); empty for the post on publication.
     requested_by_id = models.BigIntegerField(null=True, blank=True)

@@ -8,17 +8,35 @@ from urllib.parse import urlsplit
 from django.conf import settings
 
 from masthead.channels.models import ChannelPost
-from masthead.channels.providers import CHANNELS, channels_configured
+from masthead.channels.providers import CHANNELS, channel_languages
 from masthead.channels.providers.base import Article, Photo
 from masthead.core.models import PublicationSettings
 from masthead.distribution.models import Mirror
 from masthead.distribution.selectors import mirror_settings, mirrors_available
+from masthead.publishing.editions import page_language
 from masthead.publishing.models import ArticlePage
 
 
 def article_live(*, page_id: int) -> ArticlePage | None:
     """The published, public article (None when it is a draft, unpublished or private)."""
     return ArticlePage.objects.live().public().filter(pk=page_id).first()
+
+
+def article_language(page) -> str:
+    """The language of the article's edition: whose accounts it is posted to."""
+    return page_language(page)
+
+
+def language_name(code: str) -> str:
+    return dict(settings.LANGUAGES).get(code, code)
+
+
+def not_configured_reason(*, channel: str, language: str) -> str:
+    """Why an article in ``language`` is not posted to ``channel``, for editors."""
+    cls = CHANNELS[channel]
+    if not channel_languages(channel):
+        return f"{cls.label} is not configured."
+    return f"{cls.label} has no account for {language_name(language)} articles."
 
 
 def mirror_origin() -> str:
@@ -57,7 +75,7 @@ def article_for_channel(*, page: ArticlePage, photo_spec: str | None) -> Article
         mirror_url=mirror + path if mirror else "",
         onion_url=onion + path if onion else "",
         publication=PublicationSettings.load().name,
-        language=settings.LANGUAGE_CODE.split("-")[0],
+        language=article_language(page).split("-")[0],
         photo=photo,
     )
 
@@ -68,8 +86,9 @@ class ChannelStatus:
 
     name: str
     label: str
-    configured: bool
+    configured: bool  # for the article's language
     post: ChannelPost | None
+    note: str = ""  # why it is not configured for the article's language
 
     @property
     def can_post(self) -> bool:
@@ -77,14 +96,25 @@ class ChannelStatus:
 
 
 def channel_statuses(*, page_id: int) -> list[ChannelStatus]:
-    """Each configured channel with the article's post on it, and any channel that no longer is
-    configured but holds a post."""
+    """Each channel on for the article's language, with the article's post on it; any channel
+    that holds a post of it but no longer is; and any channel on for other languages only,
+    saying that this one has no account there (so an editor sees why nothing was posted)."""
+    page = ArticlePage.objects.filter(pk=page_id).first()
+    language = article_language(page) if page is not None else settings.LANGUAGE_CODE
     posts = {p.channel: p for p in ChannelPost.objects.filter(page_id=page_id)}
-    configured = {c.name for c in channels_configured()}
-    return [
-        ChannelStatus(
-            name=name, label=cls.label, configured=name in configured, post=posts.get(name)
-        )
-        for name, cls in CHANNELS.items()
-        if name in configured or name in posts
-    ]
+    statuses = []
+    for name, cls in CHANNELS.items():
+        languages = channel_languages(name)
+        configured = language in languages
+        if configured or name in posts or languages:
+            note = "" if configured else not_configured_reason(channel=name, language=language)
+            statuses.append(
+                ChannelStatus(
+                    name=name,
+                    label=cls.label,
+                    configured=configured,
+                    post=posts.get(name),
+                    note=note,
+                )
+            )
+    return statuses

@@ -5,7 +5,10 @@ a retry, a task run twice, a worker killed between a call and its record.
 
 - ``article_published`` makes the ledger rows on an article's *first* publication (a
   republish or an edit finds its rows, or is not a first publication) and queues one task
-  per configured channel. Editors can untick "post to channels" on the article.
+  per channel configured for the article's language: the plain settings' accounts for the
+  default language, each other language's own (``CHANNEL_ACCOUNTS``). A language without
+  an account on a channel gets no row there: the article's Channels panel says why. Editors
+  can untick "post to channels" on the article.
 - ``post_send`` (the task) claims a queued row with a compare-and-set (two tasks for one row:
   one sends, the other returns), then for each step of the post commits ``in_flight`` before
   the call and the result after it.
@@ -40,7 +43,12 @@ from masthead.channels.providers.base import (
     Refused,
     Retry,
 )
-from masthead.channels.selectors import article_for_channel, article_live
+from masthead.channels.selectors import (
+    article_for_channel,
+    article_language,
+    article_live,
+    not_configured_reason,
+)
 from masthead.publishing.models import ArticlePage
 
 logger = logging.getLogger(__name__)
@@ -75,17 +83,23 @@ def article_published(*, page: ArticlePage) -> list[ChannelPost]:
     first = (
         page.first_published_at is not None and page.first_published_at == page.last_published_at
     )
-    if not first or not page.post_to_channels or not channels_configured():
+    if not first or not page.post_to_channels:
         return []
-    if article_live(page_id=page.pk) is None:  # private, or not live after all
+    language = article_language(page)
+    channels = channels_configured(language)
+    if not channels or article_live(page_id=page.pk) is None:  # private, or not live after all
         return []
     made = []
     with transaction.atomic():
-        for channel in channels_configured():
+        for channel in channels:
             post, created = ChannelPost.objects.get_or_create(
                 page_id=page.pk,
                 channel=channel.name,
-                defaults={"key": channel().new_key(), "not_before": timezone.now()},
+                defaults={
+                    "key": channel.new_key(),
+                    "language": language,
+                    "not_before": timezone.now(),
+                },
             )
             if created:
                 _enqueue(post)
@@ -96,9 +110,12 @@ def article_published(*, page: ArticlePage) -> list[ChannelPost]:
 def post_request(*, page: ArticlePage, channel: str, user) -> ChannelPost:
     """An editor's "post" or "post again": a post (or a new one) on ``channel`` now, whatever
     "post to channels" says. Refused while a post is queued or being sent."""
-    implementation = channel_get(channel)
-    if implementation is None or not implementation.configured():
+    language = article_language(page)
+    implementation = channel_get(channel, language)
+    if implementation is None:
         raise PostRefused(f"{channel} is not configured.")
+    if not implementation.configured():
+        raise PostRefused(not_configured_reason(channel=channel, language=language))
     if article_live(page_id=page.pk) is None:
         raise PostRefused("Only a published, public article can be posted.")
     with transaction.atomic():
@@ -113,6 +130,7 @@ def post_request(*, page: ArticlePage, channel: str, user) -> ChannelPost:
         else:
             previous = {"state": post.state, "url": post.remote_url}
         post.state = State.QUEUED
+        post.language = language
         post.requested_by_id = user.pk
         post.key = implementation.new_key()
         post.attempts = 0
@@ -204,10 +222,15 @@ def post_send(*, post_id: int) -> str:
     post = _claim(post_id)
     if post is None:
         return "not due"  # sent, being sent by another worker, or waiting for its retry time
-    channel = channel_get(post.channel)
+    channel = channel_get(post.channel, post.language)
     page = article_live(page_id=post.page_id)
     if channel is None or not channel.configured():
-        _update(post, state=State.FAILED, error="The channel is not configured.", lease_until=None)
+        why = (
+            not_configured_reason(channel=post.channel, language=post.language)
+            if channel is not None
+            else "no such channel."
+        )
+        _update(post, state=State.FAILED, error=f"Not posted: {why}", lease_until=None)
         return post.state
     if page is None or (post.requested_by_id is None and not page.post_to_channels):
         why = "unpublished" if page is None else "set not to be posted"

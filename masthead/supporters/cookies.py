@@ -4,6 +4,11 @@ and nothing else: no id, no address. Pages stay identical for everyone; the brow
 ``mh_supporter=until:YYYY-MM-DD`` — this browser gave: 90 days after a one-off gift, and
 while recurring support lasts (renewed when the supporter visits "Manage my support").
 ``mh_appeal_snooze=until:YYYY-MM-DD`` — the reader asked to be reminded on that day.
+
+A copy of the site on another origin (a mirror, a sub-path copy, a folder on disk) cannot read
+the snooze cookie, which the app's answer sets on the API origin. So the reminder form's page
+also keeps the same value in its own origin's ``localStorage`` under ``SNOOZE_STORE``
+(``support.js``), and appeals honour it as they honour the cookie. It never leaves the browser.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from masthead.supporters.models import Contribution, RecurringSupport
 
 SUPPORTER_COOKIE = "mh_supporter"
 SNOOZE_COOKIE = "mh_appeal_snooze"
+SNOOZE_STORE = "masthead.snooze"  # the localStorage key of the copy's snooze
 ONE_OFF_DAYS = 90
 # Recurring support has no end date we could put in a cookie; this long, refreshed on every
 # visit to the supporter's page, and cut to the period end when they cancel.

@@ -350,10 +350,12 @@ def test_the_reminder_sign_up_keeps_appeals_away_until_the_reminder(demo_site, b
         page.get_by_label("Email address").fill("later@example.org")
         page.get_by_role("button", name="Remind me").click()
         expect(page.get_by_role("heading", name="We will remind you")).to_be_visible()
-        # Forget this browser's own snooze: the reader-revenue cookie alone keeps them away.
+        # Forget what this browser's storage keeps (the appeal's own snooze, and the date the
+        # reminder page keeps for copies): the reader-revenue cookie alone keeps them away.
         page.evaluate(
             f"(() => {{ const s = JSON.parse(localStorage.getItem('{STORE}'));"
-            f" s.snoozed = 0; localStorage.setItem('{STORE}', JSON.stringify(s)); }})()"
+            f" s.snoozed = 0; localStorage.setItem('{STORE}', JSON.stringify(s));"
+            f" localStorage.removeItem('{reader_revenue.SNOOZE_STORE}'); }})()"
         )
         cookies = {c["name"]: c["value"] for c in context.cookies()}
         assert cookies[reader_revenue.SNOOZE_COOKIE].startswith("until:")

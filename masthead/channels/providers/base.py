@@ -23,6 +23,8 @@ from typing import Any, ClassVar
 
 import httpx
 from django.conf import settings
+from django.utils import translation
+from django.utils.translation import pgettext_lazy
 
 TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 
@@ -48,6 +50,18 @@ class Article:
     publication: str
     language: str
     photo: Photo | None
+
+
+# The words a post adds around the article's own, given in the article's language (``label``).
+MIRROR = pgettext_lazy("channel post", "Mirror:")
+TOR = pgettext_lazy("channel post", "Tor:")
+PHOTO = pgettext_lazy("channel post", "Photo:")
+
+
+def label(article: Article, words) -> str:
+    """``words`` (one of the labels above) as the article's edition writes them."""
+    with translation.override(article.language):
+        return str(words)
 
 
 @dataclass(frozen=True)
@@ -86,7 +100,8 @@ class CannotTell(ChannelError):
 
 
 class Channel:
-    """One service. Subclasses set the class attributes and implement the three methods."""
+    """One service, for the articles of one language. Subclasses set the class attributes and
+    implement the three methods, reading their settings with ``setting``."""
 
     name: ClassVar[str]
     label: ClassVar[str]
@@ -95,10 +110,22 @@ class Channel:
 
     # The settings that must all be set for the channel to be on.
     required_settings: ClassVar[tuple[str, ...]]
+    # Those of them that name the account: each language has its own (``CHANNEL_ACCOUNTS``),
+    # never another language's. The others (a bot token, a server) serve every language.
+    account_settings: ClassVar[tuple[str, ...]]
 
-    @classmethod
-    def configured(cls) -> bool:
-        return all(getattr(settings, name) for name in cls.required_settings)
+    def __init__(self, language: str | None = None):
+        self.language = language or settings.LANGUAGE_CODE
+
+    def setting(self, name: str) -> str:
+        """``name`` for this channel's language: the plain setting for the default language,
+        the language's own (``MASTHEAD_<name>_RU``) for an account of another one."""
+        if name in self.account_settings and self.language != settings.LANGUAGE_CODE:
+            return settings.CHANNEL_ACCOUNTS.get(self.language, {}).get(name, "")
+        return getattr(settings, name)
+
+    def configured(self) -> bool:
+        return all(self.setting(name) for name in self.required_settings)
 
     def new_key(self) -> str:
         """A fresh key for one post (an idempotency key, a record key)."""

@@ -16,8 +16,6 @@ import secrets
 import time
 from datetime import UTC, datetime
 
-from django.conf import settings
-
 from masthead.channels.providers.base import (
     Article,
     Channel,
@@ -54,6 +52,7 @@ class BlueskyChannel(Channel):
     name = "bluesky"
     label = "Bluesky"
     required_settings = ("BLUESKY_HANDLE", "BLUESKY_APP_PASSWORD")
+    account_settings = ("BLUESKY_HANDLE", "BLUESKY_APP_PASSWORD")
     photo_spec = "fill-1200x630|format-jpeg|jpegquality-80"
 
     def new_key(self) -> str:
@@ -94,14 +93,17 @@ class BlueskyChannel(Channel):
     # --- Calls ---
 
     def _xrpc(self, method: str) -> str:
-        return f"{settings.BLUESKY_PDS_URL.rstrip('/')}/xrpc/{method}"
+        return f"{self.setting('BLUESKY_PDS_URL').rstrip('/')}/xrpc/{method}"
 
     def _session(self, client) -> dict:
         response = http_call(
             client,
             "POST",
             self._xrpc("com.atproto.server.createSession"),
-            json={"identifier": settings.BLUESKY_HANDLE, "password": settings.BLUESKY_APP_PASSWORD},
+            json={
+                "identifier": self.setting("BLUESKY_HANDLE"),
+                "password": self.setting("BLUESKY_APP_PASSWORD"),
+            },
         )
         session = response.json()
         if not session.get("accessJwt") or not session.get("did"):
@@ -110,7 +112,7 @@ class BlueskyChannel(Channel):
         return session
 
     def _posted(self, session: dict, uri: str, cid: str, key: str) -> Posted:
-        handle = session.get("handle") or settings.BLUESKY_HANDLE
+        handle = session.get("handle") or self.setting("BLUESKY_HANDLE")
         return Posted(
             id=uri, url=f"https://bsky.app/profile/{handle}/post/{key}", extra={"cid": cid}
         )

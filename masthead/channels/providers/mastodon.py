@@ -14,10 +14,10 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.utils import timezone
 
 from masthead.channels.providers.base import (
+    MIRROR,
     Article,
     CannotTell,
     Channel,
@@ -26,6 +26,7 @@ from masthead.channels.providers.base import (
     fit,
     http_call,
     http_client,
+    label,
 )
 
 LIMIT = 500
@@ -43,6 +44,7 @@ class MastodonChannel(Channel):
     name = "mastodon"
     label = "Mastodon"
     required_settings = ("MASTODON_URL", "MASTODON_TOKEN")
+    account_settings = ("MASTODON_URL", "MASTODON_TOKEN")
 
     def steps(self, article: Article) -> list[str]:
         return ["status"]
@@ -51,7 +53,8 @@ class MastodonChannel(Channel):
     def text(article: Article) -> str:
         def build(standfirst: str, title: str) -> str:
             paragraphs = [p for p in (title, standfirst) if p]
-            links = article.url + (f"\nMirror: {article.mirror_url}" if article.mirror_url else "")
+            mirror = f"\n{label(article, MIRROR)} {article.mirror_url}"
+            links = article.url + (mirror if article.mirror_url else "")
             return "\n\n".join([*paragraphs, links])
 
         return fit(build, [article.standfirst, article.title], LIMIT, mastodon_length)
@@ -63,9 +66,9 @@ class MastodonChannel(Channel):
             response = http_call(
                 client,
                 "POST",
-                f"{settings.MASTODON_URL.rstrip('/')}/api/v1/statuses",
+                f"{self.setting('MASTODON_URL').rstrip('/')}/api/v1/statuses",
                 headers={
-                    "Authorization": f"Bearer {settings.MASTODON_TOKEN}",
+                    "Authorization": f"Bearer {self.setting('MASTODON_TOKEN')}",
                     "Idempotency-Key": key,
                 },
                 json={

@@ -18,9 +18,10 @@ import json
 from datetime import datetime
 from html import escape
 
-from django.conf import settings
-
 from masthead.channels.providers.base import (
+    MIRROR,
+    PHOTO,
+    TOR,
     Article,
     CannotTell,
     Channel,
@@ -29,6 +30,7 @@ from masthead.channels.providers.base import (
     fit,
     http_call,
     http_client,
+    label,
     visible_length,
 )
 
@@ -44,6 +46,7 @@ class TelegramChannel(Channel):
     name = "telegram"
     label = "Telegram"
     required_settings = ("TELEGRAM_BOT_TOKEN", "TELEGRAM_CHAT_ID")
+    account_settings = ("TELEGRAM_CHAT_ID",)
     photo_spec = "max-1280x1280|format-jpeg|jpegquality-85"
 
     def steps(self, article: Article) -> list[str]:
@@ -59,11 +62,10 @@ class TelegramChannel(Channel):
                 lines += ["", _e(standfirst)]
             lines += ["", f'<a href="{_e(article.url)}">{_e(article.url)}</a>']
             if article.mirror_url:
-                lines.append(
-                    f'Mirror: <a href="{_e(article.mirror_url)}">{_e(article.mirror_url)}</a>'
-                )
+                mirror = _e(article.mirror_url)
+                lines.append(f'{_e(label(article, MIRROR))} <a href="{mirror}">{mirror}</a>')
             if article.onion_url:
-                lines.append(f"Tor: <code>{_e(article.onion_url)}</code>")
+                lines.append(f"{_e(label(article, TOR))} <code>{_e(article.onion_url)}</code>")
             return "\n".join(lines)
 
         return fit(build, [article.standfirst, article.title], TEXT_LIMIT, visible_length)
@@ -75,9 +77,8 @@ class TelegramChannel(Channel):
 
         def build(caption: str, title: str) -> str:
             lines = [f"<b>{_e(title)}</b>"] if title else []
-            about = " ".join(
-                p for p in (caption, f"Photo: {photo.credit}" if photo.credit else "") if p
-            )
+            credit = f"{label(article, PHOTO)} {photo.credit}" if photo.credit else ""
+            about = " ".join(p for p in (caption, credit) if p)
             if about:
                 lines.append(_e(about))
             lines.append(f'<a href="{_e(article.url)}">{_e(article.url)}</a>')
@@ -88,7 +89,8 @@ class TelegramChannel(Channel):
     # --- Calls ---
 
     def send(self, step: str, article: Article, *, key: str, done: dict[str, dict]) -> Posted:
-        base = f"{settings.TELEGRAM_API_URL.rstrip('/')}/bot{settings.TELEGRAM_BOT_TOKEN}"
+        api = self.setting("TELEGRAM_API_URL").rstrip("/")
+        base = f"{api}/bot{self.setting('TELEGRAM_BOT_TOKEN')}"
         with http_client() as client:
             if step == "text":
                 response = http_call(
@@ -96,7 +98,7 @@ class TelegramChannel(Channel):
                     "POST",
                     f"{base}/sendMessage",
                     json={
-                        "chat_id": settings.TELEGRAM_CHAT_ID,
+                        "chat_id": self.setting("TELEGRAM_CHAT_ID"),
                         "text": self.text(article),
                         "parse_mode": "HTML",
                         # The photo follows; a preview would load it (or another) twice.
@@ -110,7 +112,7 @@ class TelegramChannel(Channel):
                     "POST",
                     f"{base}/sendPhoto",
                     data={
-                        "chat_id": settings.TELEGRAM_CHAT_ID,
+                        "chat_id": self.setting("TELEGRAM_CHAT_ID"),
                         "caption": self.caption(article),
                         "parse_mode": "HTML",
                     },

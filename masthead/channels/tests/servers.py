@@ -30,6 +30,13 @@ MASTODON_TOKEN = "mastodon-test-token"
 BLUESKY_HANDLE = "courier.test"
 BLUESKY_PASSWORD = "abcd-efgh-ijkl-mnop"
 BLUESKY_DID = "did:plc:testcourier0000000000000"
+# The Russian edition's own accounts: another channel of the same bot, an account on another
+# Mastodon instance, another account on the same PDS.
+TELEGRAM_CHAT_RU = "@testcourier_ru"
+MASTODON_TOKEN_RU = "mastodon-test-token-ru"
+BLUESKY_HANDLE_RU = "ru.courier.test"
+BLUESKY_PASSWORD_RU = "qrst-uvwx-yzab-cdef"
+BLUESKY_DID_RU = "did:plc:testcourierru00000000000"
 
 
 @dataclass
@@ -200,7 +207,9 @@ def telegram_text(markup: str) -> tuple[str, list[str]]:
 class TelegramServer(Service):
     def __init__(self):
         super().__init__()
-        self.messages: list[dict] = []  # what the channel shows, in order
+        self.messages: list[dict] = []  # what the channels show, in order
+        # The channels the bot administers: chat id → public username.
+        self.chats = {TELEGRAM_CHAT: "testcourier", TELEGRAM_CHAT_RU: "testcourier_ru"}
 
     def answer(self, request):
         match = re.fullmatch(r"/bot([^/]+)/(\w+)", urlsplit(request.path).path)
@@ -208,7 +217,8 @@ class TelegramServer(Service):
             return 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}, {}
         method = match.group(2)
         params = request.json if request.json is not None else request.form
-        if str(params.get("chat_id")) != TELEGRAM_CHAT:
+        chat_id = str(params.get("chat_id"))
+        if chat_id not in self.chats:
             return 400, _tg_error(400, "Bad Request: chat not found"), {}
         if method == "sendMessage":
             markup, limit, kind = params.get("text", ""), 4096, "text"
@@ -228,9 +238,15 @@ class TelegramServer(Service):
         with self.lock:
             message_id = len(self.messages) + 1
             self.messages.append(
-                {"id": message_id, "method": method, "markup": markup, "text": text}
+                {
+                    "id": message_id,
+                    "method": method,
+                    "markup": markup,
+                    "text": text,
+                    "chat": chat_id,
+                }
             )
-        chat = {"id": -1001234567890, "title": "Test Courier", "username": "testcourier"}
+        chat = {"id": -1001234567890, "title": "Test Courier", "username": self.chats[chat_id]}
         return 200, {"ok": True, "result": {"message_id": message_id, "chat": chat}}, {}
 
 
@@ -254,15 +270,18 @@ def telegram_429(retry_after: int) -> Fault:
 
 
 class MastodonServer(Service):
-    def __init__(self):
+    """One instance, with one account (``token``'s)."""
+
+    def __init__(self, token: str = MASTODON_TOKEN):
         super().__init__()
+        self.token = token
         self.statuses: list[dict] = []
         self.by_key: dict[str, dict] = {}
 
     def answer(self, request):
         if urlsplit(request.path).path != "/api/v1/statuses" or request.method != "POST":
             return 404, {"error": "Record not found"}, {}
-        if request.headers.get("authorization") != f"Bearer {MASTODON_TOKEN}":
+        if request.headers.get("authorization") != f"Bearer {self.token}":
             return 401, {"error": "The access token is invalid"}, {}
         params = request.json if request.json is not None else request.form
         text = params.get("status", "")
@@ -294,17 +313,22 @@ class BlueskyServer(Service):
     def __init__(self):
         super().__init__()
         self.records: dict[str, dict] = {}  # rkey -> record
+        self.repos: dict[str, str] = {}  # rkey -> the DID of the account that made it
         self.blobs: list[bytes] = []
         self.sessions = 0
+        # handle → (app password, DID) of the accounts on this PDS
+        self.accounts = {
+            BLUESKY_HANDLE: (BLUESKY_PASSWORD, BLUESKY_DID),
+            BLUESKY_HANDLE_RU: (BLUESKY_PASSWORD_RU, BLUESKY_DID_RU),
+        }
+        self.tokens: dict[str, str] = {}  # access token → DID
 
     def answer(self, request):
         method = urlsplit(request.path).path.removeprefix("/xrpc/")
         if method == "com.atproto.server.createSession":
             body = request.json or {}
-            if (body.get("identifier"), body.get("password")) != (
-                BLUESKY_HANDLE,
-                BLUESKY_PASSWORD,
-            ):
+            password, did = self.accounts.get(body.get("identifier"), (None, None))
+            if password is None or body.get("password") != password:
                 return (
                     401,
                     {
@@ -316,17 +340,21 @@ class BlueskyServer(Service):
             with self.lock:
                 self.sessions += 1
                 token = f"access-{self.sessions}"
+                self.tokens[token] = did
             return (
                 200,
                 {
                     "accessJwt": token,
                     "refreshJwt": "r",
-                    "handle": BLUESKY_HANDLE,
-                    "did": BLUESKY_DID,
+                    "handle": body["identifier"],
+                    "did": did,
                 },
                 {},
             )
-        if not request.headers.get("authorization", "").startswith("Bearer access-"):
+        session_did = self.tokens.get(
+            request.headers.get("authorization", "").removeprefix("Bearer ")
+        )
+        if session_did is None:
             return (
                 401,
                 {"error": "AuthenticationRequired", "message": "Authentication Required"},
@@ -345,30 +373,37 @@ class BlueskyServer(Service):
             return 200, {"blob": blob}, {}
         if method == "com.atproto.repo.getRecord":
             query = {k: v[-1] for k, v in parse_qs(urlsplit(request.path).query).items()}
-            record = self.records.get(query.get("rkey", ""))
-            if record is None or query.get("repo") != BLUESKY_DID:
+            rkey = query.get("rkey", "")
+            record = self.records.get(rkey)
+            if record is None or query.get("repo") != self.repos.get(rkey):
                 return 400, {"error": "RecordNotFound", "message": "Could not locate record"}, {}
-            return 200, {"uri": self._uri(query["rkey"]), "cid": "bafyrecord", "value": record}, {}
+            answer = {
+                "uri": self._uri(self.repos[rkey], rkey),
+                "cid": "bafyrecord",
+                "value": record,
+            }
+            return 200, answer, {}
         if method == "com.atproto.repo.createRecord":
             body = request.json or {}
             record = body.get("record") or {}
-            problem = self._invalid(body, record)
+            problem = self._invalid(body, record, session_did)
             if problem:
                 return 400, {"error": "InvalidRequest", "message": problem}, {}
             with self.lock:
                 if body["rkey"] in self.records:
                     return 400, {"error": "InvalidRequest", "message": "Record already exists"}, {}
                 self.records[body["rkey"]] = record
-            return 200, {"uri": self._uri(body["rkey"]), "cid": "bafyrecord"}, {}
+                self.repos[body["rkey"]] = session_did
+            return 200, {"uri": self._uri(session_did, body["rkey"]), "cid": "bafyrecord"}, {}
         return 404, {"error": "MethodNotImplemented", "message": method}, {}
 
     @staticmethod
-    def _uri(rkey: str) -> str:
-        return f"at://{BLUESKY_DID}/app.bsky.feed.post/{rkey}"
+    def _uri(did: str, rkey: str) -> str:
+        return f"at://{did}/app.bsky.feed.post/{rkey}"
 
     @staticmethod
-    def _invalid(body: dict, record: dict) -> str:
-        if body.get("repo") != BLUESKY_DID or body.get("collection") != "app.bsky.feed.post":
+    def _invalid(body: dict, record: dict, did: str) -> str:
+        if body.get("repo") != did or body.get("collection") != "app.bsky.feed.post":
             return "Wrong repo or collection"
         if not re.fullmatch(r"[234567a-z]{13}", body.get("rkey", "")):
             return "Invalid record key: expected a TID"

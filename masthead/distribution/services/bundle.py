@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.utils import timezone
 
+from masthead.core.origins import api_origin
 from masthead.distribution.keys import Key, Kind
 from masthead.distribution.services.assets import _css_references
 from masthead.distribution.services.output import STATE_DIR, Manifest, file_name
@@ -116,7 +117,7 @@ def bundle_create(
     chosen, articles = _chosen_files(manifest, days)
     paths = {entry["path"] for entry in chosen.values()}
     main = settings.BASE_URL
-    api = settings.API_ORIGINS[0]
+    api = api_origin()
     host = urlsplit(main).hostname or "site"
     today = timezone.localdate().isoformat()
     folder = f"{host}-{today}"

@@ -39,7 +39,10 @@ from urllib.request import urlopen
 import pytest
 from playwright.sync_api import expect
 
+from masthead.appeals import reader_revenue
 from masthead.core.public_forms import ORIGINS_CACHE_SECONDS
+from masthead.project.demo import appeals as demo_appeals
+from masthead.project.demo import content
 from masthead.project.demo.reach import DEMO_MIRRORS, DEMO_ONION
 from masthead.project.tests.demo_server import SOURCE_ROOT
 
@@ -47,6 +50,10 @@ pytestmark = pytest.mark.browser
 
 COPIES = ["server", "sub-path", "disk", "bundle"]
 SUB_PATH = "/news/"
+# The file servers listen on 127.0.0.1, as the demo app does; browsers keep cookies per host,
+# whatever the port. The sub-path copy is also read as "localhost", a host of its own, where
+# the app's cookies are not seen (as on a real mirror).
+TEST_HOSTS = ("http://127.0.0.1:", "http://localhost:")
 # The pages a reader reaches from an article: the article, the support page and what it
 # links to, the newsletter pages, the secure contact page, the mirror page, search.
 READER_PATHS = [
@@ -129,9 +136,10 @@ def copies(demo_site, tmp_path_factory) -> Iterator[Copies]:
     hosting.mkdir()
     (hosting / SUB_PATH.strip("/")).symlink_to(portable, target_is_directory=True)
     with file_server(out) as server, file_server(hosting) as shared:
+        elsewhere = shared.replace("http://127.0.0.1:", "http://localhost:")
         # The hosts of these copies are the publication's mirrors: its forms accept posts
         # from them, as from any mirror kept in the admin.
-        mirrors_register([server, shared], env=demo_site.env)
+        mirrors_register([server, shared, elsewhere], env=demo_site.env)
         yield Copies(
             api=demo_site.base_url,
             out=out,
@@ -140,6 +148,7 @@ def copies(demo_site, tmp_path_factory) -> Iterator[Copies]:
             roots={
                 "server": server + "/",
                 "sub-path": shared + SUB_PATH,
+                "sub-path, another host": elsewhere + SUB_PATH,
                 "disk": portable.resolve().as_uri() + "/",
                 "bundle": bundle.resolve().as_uri() + "/",
             },
@@ -148,11 +157,11 @@ def copies(demo_site, tmp_path_factory) -> Iterator[Copies]:
 
 
 def mirrors_register(origins: list[str], *, env: dict[str, str]) -> None:
-    """Keep exactly these test mirrors (on 127.0.0.1) beside the demo's own, then wait out
+    """Keep exactly these test mirrors (``TEST_HOSTS``) beside the demo's own, then wait out
     the app's memory of allowed origins (``core.public_forms.ORIGINS_CACHE_SECONDS``)."""
     code = (
         "from masthead.distribution.models import Mirror\n"
-        "Mirror.objects.filter(url__startswith='http://127.0.0.1:')"
+        "Mirror.objects.filter(url__regex=r'^http://(127\\.0\\.0\\.1|localhost):')"
         f".exclude(url__in={origins!r}).delete()\n"
         f"for url in {origins!r}:\n"
         "    Mirror.objects.get_or_create(url=url, defaults={'note': 'test copy'})\n"
@@ -331,8 +340,8 @@ def test_newsletter_pages_in_the_copy_show_its_own_images(copies):
 
 
 @contextmanager
-def reading(browser, *, api_down_at: str = "") -> Iterator:
-    context = browser.new_context()
+def reading(browser, *, api_down_at: str = "", **options) -> Iterator:
+    context = browser.new_context(**options)
     context.set_default_timeout(20_000)
     if api_down_at:
         context.route(api_down_at + "/**", lambda route: route.abort("connectionrefused"))
@@ -447,6 +456,78 @@ def test_reminder_and_sign_in_requests_from_a_copy_reach_the_api(browser, copies
         assert page.url == api + "/support/manage/sign-in/"
 
 
+# --- Appeals in a copy --------------------------------------------------------------------------
+
+ARTICLES = [f"/{a['section']}/{a['slug']}/" for a in content.ARTICLES]
+
+
+def appeals_decided(page, url: str) -> str:
+    """Open an article of a copy; what appeals.js chose to show once it has decided."""
+    response = page.goto(url, wait_until="domcontentloaded")
+    assert response is not None and response.status == 200, url
+    page.wait_for_selector("[data-appeals-ready]", state="attached")
+    return page.get_attribute("[data-appeals]", "data-appeals-ready")
+
+
+@pytest.mark.parametrize("copy", ["server", "sub-path"])
+def test_appeals_show_in_a_served_copy_from_its_own_folder(browser, copies, copy):
+    root = copies.roots[copy]
+    with reading(browser) as context:
+        page = context.new_page()
+        files = []
+        page.on(
+            "response", lambda r: files.append((r.url, r.status)) if "/appeals/" in r.url else None
+        )
+        outcomes = [
+            appeals_decided(page, in_copy(root, url))
+            for url in ARTICLES[: demo_appeals.ARTICLE_MIN_ARTICLES]
+        ]
+        assert outcomes == ["none"] * (demo_appeals.ARTICLE_MIN_ARTICLES - 1) + ["article"]
+        # The appeals file and the appeal's styles come from the copy's own folder (on a
+        # sub-path, not the host's root, where there is nothing).
+        assert (root + "appeals/active.json", 200) in files
+        assert not [f for f in files if f[0].startswith(root) and f[1] >= 400], files
+        # Put in place as the reader nears the end of the article.
+        place = "[data-appeals-place=article]"
+        page.evaluate(f"document.querySelector('{place}').scrollIntoView({{block: 'center'}})")
+        page.wait_for_selector(f"{place} [data-appeal]", state="attached")
+        page.evaluate(f"document.querySelector('{place} [data-appeal]').scrollIntoView()")
+        appeal = page.locator(f"{place} [data-appeal]")
+        expect(appeal).to_be_visible()
+        expect(appeal.get_by_role("link", name="Remind me later")).to_be_visible()
+
+
+def test_a_reminder_asked_for_in_a_copy_keeps_appeals_away_in_the_copy(browser, copies):
+    """The app's answer sets the snooze cookie on the API origin, which the copy (another
+    origin) cannot read: the copy keeps the reminder's date in its own storage."""
+    root, api = copies.roots["sub-path, another host"], copies.api
+    with reading(browser, timezone_id="UTC") as context:
+        page = context.new_page()
+        page.goto(in_copy(root, "/support/remind/"))
+        page.get_by_label("Email address").fill("snoozing.copy.reader@example.org")
+        page.get_by_role("button", name="Remind me").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("We will remind you")
+        assert page.url == api + "/support/remind/"
+        (cookie,) = [c for c in context.cookies(api) if c["name"] == reader_revenue.SNOOZE_COOKIE]
+        assert not [c for c in context.cookies(root) if c["name"] == reader_revenue.SNOOZE_COOKIE]
+
+        outcomes = [
+            appeals_decided(page, in_copy(root, url))
+            for url in ARTICLES[: demo_appeals.ARTICLE_MIN_ARTICLES + 1]
+        ]
+        assert outcomes == ["none"] * (demo_appeals.ARTICLE_MIN_ARTICLES + 1)
+        # What the copy keeps: the reminder's date, as the app set it, and nothing else.
+        kept = page.evaluate(f"localStorage.getItem({reader_revenue.SNOOZE_STORE!r})")
+        assert kept == cookie["value"]
+        assert "snoozing" not in json.dumps(page.evaluate("Object.entries(localStorage)"))
+
+        # Once the date has passed (here: moved back), the copy forgets it and asks again.
+        page.evaluate(f"localStorage.setItem({reader_revenue.SNOOZE_STORE!r}, 'until:2020-01-01')")
+        nxt = ARTICLES[demo_appeals.ARTICLE_MIN_ARTICLES + 1]
+        assert appeals_decided(page, in_copy(root, nxt)) == "article"
+        assert page.evaluate(f"localStorage.getItem({reader_revenue.SNOOZE_STORE!r})") is None
+
+
 # --- The demo shows its reach ------------------------------------------------------------------
 
 
@@ -456,7 +537,7 @@ def test_demo_announces_its_onion_address_and_mirrors_in_the_app_and_the_copies(
     listed = [
         a["url"]
         for a in json.loads(body)["available_alternatives"]
-        if not a["url"].startswith("http://127.0.0.1:")  # this module's file servers
+        if not a["url"].startswith(TEST_HOSTS)  # this module's file servers
     ]
     assert listed == [f"http://{DEMO_ONION}", DEMO_MIRRORS[1][0], DEMO_MIRRORS[0][0]]
     assert json.loads((copies.out / "mirrors.json").read_text())["available_alternatives"]

@@ -80,6 +80,19 @@ def test_expired_link_does_not_sign_in(client, member, mailoutbox):
     assert client.get("/support/manage/").status_code == 302
 
 
+def test_the_emailed_link_is_on_the_origin_readers_act_on(client, member, mailoutbox, settings):
+    """The main domain may be blocked where the supporter reads: the sign-in link (and so the
+    supporter's page behind it) is on the first API origin, which static copies use too."""
+    settings.API_ORIGINS = ["https://api.news.example.net", "https://api2.news.example.net"]
+    client.post(SIGNIN, {"email": member.supporter.email}, **origin())
+    (mail,) = mailoutbox
+    link = re.search(r"https?://\S+/support/manage/sign-in/\S+/", mail.body).group(0)
+    assert link.startswith("https://api.news.example.net/support/manage/sign-in/")
+    assert settings.BASE_URL not in mail.body
+    # The same app answers there: the link's path signs in as on the main domain.
+    assert client.get(link.removeprefix("https://api.news.example.net")).status_code == 200
+
+
 def test_sign_in_requests_are_limited_per_address(client, member, mailoutbox, settings):
     for _ in range(5):
         response = client.post(SIGNIN, {"email": member.supporter.email}, **origin())

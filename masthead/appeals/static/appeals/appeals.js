@@ -11,6 +11,12 @@
   "use strict";
   var slot = document.querySelector("[data-appeals]");
   if (!slot || !window.JSON) return;
+  // The site's root, wherever this copy of it is served: this file lives at
+  // <root>/static/appeals/ (the main domain, a mirror, a sub-path such as /news/, a folder).
+  // The appeals file and its stylesheet are named from the root ("/appeals/active.json"),
+  // and are found under this root, not the host's.
+  var script = document.currentScript;
+  var siteRoot = script && script.src ? new URL("../../", script.src) : new URL("/", location.href);
 
   var STORE = "masthead.appeals";
   var DAY = 864e5;
@@ -45,6 +51,12 @@
   // Weeks begin on Monday (day 0, 1 January 1970, was a Thursday).
   function weekOf(day) { return Math.floor((day + 3) / 7); }
 
+  // A root-relative address of the site ("/appeals/active.json") under this copy's root;
+  // any other address as it is.
+  function fromRoot(path) {
+    return /^\/(?!\/)/.test(path) ? new URL(path.slice(1), siteRoot).href : new URL(path, location.href).href;
+  }
+
   function randomSeed() {
     try { return window.crypto.getRandomValues(new Uint32Array(1))[0]; } catch (e) {
       return Math.floor(Math.random() * 4294967296);
@@ -59,7 +71,8 @@
       seed: typeof s.seed === "number" && s.seed >= 0 && s.seed < 4294967296 && s.seed % 1 === 0
         ? s.seed : randomSeed(),
       reads: {}, views: {}, dismissed: {},
-      snoozed: typeof s.snoozed === "number" && s.snoozed > today ? s.snoozed : 0
+      snoozed: typeof s.snoozed === "number" && s.snoozed > today && s.snoozed <= today + KEEP_DAYS
+        ? s.snoozed : 0
     };
     var oldestWeek = weekOf(today - KEEP_DAYS);
     each(s.reads, function (week, sections) {
@@ -111,6 +124,24 @@
     if (value === null) return false;
     var until = /until:(\d{4}-\d\d-\d\d)/.exec(value);
     return !until || until[1] >= new Date(now).toISOString().slice(0, 10);
+  }
+
+  // The same "until:YYYY-MM-DD" kept in this origin's localStorage: the snooze of a copy on
+  // another origin than the app's, whose cookie this page cannot read (the reminder page's
+  // support.js keeps it). A date already past, or further ahead than any reminder, is
+  // forgotten.
+  function storedHolds(key) {
+    var store = key ? storage("localStorage") : null;
+    if (!store) return false;
+    var value;
+    try { value = store.getItem(key); } catch (e) { return false; }
+    if (value === null) return false;
+    var until = /^until:(\d{4}-\d\d-\d\d)$/.exec(value);
+    var first = new Date(now).toISOString().slice(0, 10);
+    var last = new Date(now + KEEP_DAYS * DAY).toISOString().slice(0, 10);
+    if (until && until[1] >= first && until[1] <= last) return true;
+    try { store.removeItem(key); } catch (e) { /* disabled */ }
+    return false;
   }
 
   function list(value) { return Array.isArray(value) ? value : []; }
@@ -344,7 +375,7 @@
     if (!doc.css || document.querySelector("link[data-appeals-css]")) return once();
     var link = document.createElement("link");
     link.rel = "stylesheet";
-    link.href = doc.css;
+    link.href = fromRoot(doc.css);
     link.setAttribute("data-appeals-css", "");
     link.onload = link.onerror = once;
     setTimeout(once, 3000);
@@ -360,7 +391,7 @@
     if (!isObject(doc) || doc.format !== 1 || !Array.isArray(doc.appeals)) return finish("invalid");
     var reader = {
       supporter: cookieHolds(doc.supporterCookie),
-      snoozed: state.snoozed > today || cookieHolds(doc.snoozeCookie)
+      snoozed: state.snoozed > today || cookieHolds(doc.snoozeCookie) || storedHolds(doc.snoozeStore)
     };
     var chosen = {};
     doc.appeals.forEach(function (appeal) {
@@ -392,7 +423,7 @@
     if (preview) {
       decide(JSON.parse(previewNode.textContent));
     } else {
-      window.fetch(slot.getAttribute("data-appeals"), { credentials: "same-origin" })
+      window.fetch(fromRoot(slot.getAttribute("data-appeals")), { credentials: "same-origin" })
         .then(function (response) { return response.ok ? response.json() : null; })
         .then(decide)
         .catch(function () { finish("error"); });

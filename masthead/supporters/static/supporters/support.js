@@ -2,12 +2,22 @@
 // what differs, from two first-party cookies that hold a date and nothing else:
 //   mh_supporter=until:YYYY-MM-DD      this browser gave: no appeals until then
 //   mh_appeal_snooze=until:YYYY-MM-DD  the reader asked to be reminded: no appeals until then
+// A copy of the site on another origin than the app's (a mirror, a sub-path copy, a folder on
+// disk) cannot read the snooze cookie, which the app sets on its own origin: the reminder form
+// also keeps the date in this origin's localStorage (SNOOZE_STORE, the cookie's format).
 // It also makes the contribution form instant: checks amounts as they are typed, shows what
 // will be charged, and sends the form without leaving the page until it is accepted.
 (function () {
   "use strict";
 
+  var SNOOZE_STORE = "masthead.snooze"; // supporters.cookies.SNOOZE_STORE
+  var MAX_SNOOZE_DAYS = 366;
+
   // --- Appeals: hidden for supporters and snoozed readers -----------------------------------
+
+  function localStore() {
+    try { return window.localStorage || null; } catch (e) { return null; }
+  }
 
   function cookieValue(name) {
     var parts = document.cookie ? document.cookie.split("; ") : [];
@@ -18,11 +28,14 @@
     return null;
   }
 
+  function isoDate(date) {
+    var month = String(date.getMonth() + 1).padStart(2, "0");
+    var day = String(date.getDate()).padStart(2, "0");
+    return date.getFullYear() + "-" + month + "-" + day;
+  }
+
   function today() {
-    var now = new Date();
-    var month = String(now.getMonth() + 1).padStart(2, "0");
-    var day = String(now.getDate()).padStart(2, "0");
-    return now.getFullYear() + "-" + month + "-" + day;
+    return isoDate(new Date());
   }
 
   // A cookie counts while its date has not passed; a bare value counts while it lives.
@@ -33,7 +46,45 @@
     return match ? match[1] >= today() : value !== "";
   }
 
-  if (stillValid("mh_supporter") || stillValid("mh_appeal_snooze")) {
+  // The snooze this origin keeps: a date, from today to MAX_SNOOZE_DAYS ahead; anything else
+  // is forgotten.
+  function snoozedHere() {
+    var store = localStore();
+    var value = null;
+    try { value = store ? store.getItem(SNOOZE_STORE) : null; } catch (e) { return false; }
+    if (value === null) return false;
+    var match = /^until:(\d{4}-\d{2}-\d{2})$/.exec(value);
+    var last = new Date();
+    last.setDate(last.getDate() + MAX_SNOOZE_DAYS);
+    if (match && match[1] >= today() && match[1] <= isoDate(last)) return true;
+    try { store.removeItem(SNOOZE_STORE); } catch (e) { /* disabled */ }
+    return false;
+  }
+
+  // The reminder's date as the app computes it (services.reminders.months_later): the same
+  // day so many months on, or the last day of a shorter month.
+  function monthsLater(months) {
+    var now = new Date();
+    var first = new Date(now.getFullYear(), now.getMonth() + months, 1);
+    var last = new Date(first.getFullYear(), first.getMonth() + 1, 0).getDate();
+    return new Date(first.getFullYear(), first.getMonth(), Math.min(now.getDate(), last));
+  }
+
+  // Sent (reach.js has found the app and lets the form go): this origin remembers the date
+  // too. The address stays in the form; only the date is kept.
+  function rememberSnooze(form) {
+    var chosen = form.querySelector("input[name=when]:checked");
+    var months = chosen ? parseInt(chosen.getAttribute("data-months"), 10) : NaN;
+    var store = localStore();
+    if (!store || !(months > 0 && months <= 12)) return;
+    try { store.setItem(SNOOZE_STORE, "until:" + isoDate(monthsLater(months))); } catch (e) { /* full or disabled */ }
+  }
+
+  document.querySelectorAll("form[data-reminder-form]").forEach(function (form) {
+    form.addEventListener("submit", function () { rememberSnooze(form); });
+  });
+
+  if (stillValid("mh_supporter") || stillValid("mh_appeal_snooze") || snoozedHere()) {
     document.querySelectorAll("[data-support-appeal]").forEach(function (appeal) {
       appeal.hidden = true;
     });
