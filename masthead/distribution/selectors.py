@@ -16,9 +16,11 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db.models import Q
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import LocalePrefixPattern, URLPattern, URLResolver, get_resolver
+from django.utils import translation
 from wagtail.models import Page, Site
 
+from masthead.core.editions import edition_prefix, editions_enabled, path_language
 from masthead.core.memo import memo
 from masthead.distribution.keys import (
     ALL_ARTICLES,
@@ -126,14 +128,24 @@ def onion_location(*, path: str) -> str:
 def source_page_path() -> str | None:
     """Where the live "Contact us securely" page is (``/contact-securely/``), if there is one:
     its files get its own headers from the web server."""
+    paths = source_page_paths()
+    return paths[0] if paths else None
+
+
+def source_page_paths() -> list[str]:
+    """Where every live "Contact us securely" page is: one per language edition (the
+    default's first, ``/contact-securely/``, ``/ru/contact-securely/``)."""
     from masthead.publishing.models import SecureContactPage
     from masthead.publishing.selectors import public_only
 
     root = site_root_path()
-    page = public_only(SecureContactPage.objects.live()).first()
-    if page is None or root is None:
-        return None
-    return _public_path(page.url_path, root)
+    if root is None:
+        return []
+    pages = public_only(SecureContactPage.objects.live()).order_by("path")
+    paths = [_public_path(url_path, root) for url_path in pages.values_list("url_path", flat=True)]
+    return sorted(
+        (p for p in paths if p), key=lambda p: (path_language(p) != settings.LANGUAGE_CODE, p)
+    )
 
 
 def reader_contact_email() -> str:
@@ -267,8 +279,23 @@ def site_root_path() -> str | None:
 
 def _public_path(url_path: str, root: str) -> str | None:
     if not url_path.startswith(root):
+        if editions_enabled():  # another language's edition: /ru/…
+            from masthead.publishing.editions import public_path
+
+            return public_path(url_path)
         return None
     return "/" + url_path[len(root) :]
+
+
+def _under_root(pages, root: str):
+    """``pages`` below the site's root: each edition's, with language editions."""
+    return pages if editions_enabled() else pages.filter(url_path__startswith=root)
+
+
+def _editions() -> list[str]:
+    """The languages whose editions have their own archive and feeds (the default alone with
+    one edition: ``translation.override`` of it changes nothing)."""
+    return [code for code, _name in settings.LANGUAGES] if editions_enabled() else []
 
 
 def page_records(*, page_ids: Iterable[int] | None = None) -> list[PageRecord]:
@@ -279,7 +306,7 @@ def page_records(*, page_ids: Iterable[int] | None = None) -> list[PageRecord]:
     root = site_root_path()
     if root is None:
         return []
-    pages = public_only(Page.objects.live()).filter(url_path__startswith=root)
+    pages = _under_root(public_only(Page.objects.live()), root)
     if page_ids is not None:
         pages = pages.filter(pk__in=list(page_ids))
     rows = list(pages.values_list("pk", "url_path", "title", "content_type__model", "path"))
@@ -312,7 +339,7 @@ def page_records(*, page_ids: Iterable[int] | None = None) -> list[PageRecord]:
         public = _public_path(url_path, root)
         if public is None:
             continue
-        kind = kinds.get(model, "home" if public == "/" else model)
+        kind = kinds.get(model, "home" if model == "homepage" else model)
         records.append(
             PageRecord(
                 id=pk,
@@ -366,8 +393,13 @@ def section_listing_urls(
             page_deps=frozenset({page_key(section.pk)}),
         )
         yield from list(pages)[1:]
-        yield SiteUrl(f"/feeds/{section.slug}/rss.xml", deps, frozenset({source}))
-        yield SiteUrl(f"/feeds/{section.slug}/atom.xml", deps, frozenset({source}))
+        feeds = f"/feeds/{section.slug}/"
+        if editions_enabled():
+            from masthead.publishing.editions import page_language
+
+            feeds = edition_prefix(page_language(section)) + feeds[1:]
+        yield SiteUrl(f"{feeds}rss.xml", deps, frozenset({source}))
+        yield SiteUrl(f"{feeds}atom.xml", deps, frozenset({source}))
 
 
 def tag_listing_urls(
@@ -415,18 +447,28 @@ def author_listing_urls(
 
 def archive_urls(*, expect: bool = False) -> Iterator[SiteUrl]:
     from masthead.publishing import selectors as publishing
+    from masthead.publishing.editions import in_edition
     from masthead.publishing.views import PER_PAGE
 
     deps = frozenset({ARCHIVE_LISTING, ALL_ARTICLES})
-    listing = _listing(publishing.articles_live(), expect)
-    yield from _paginated("/archive/", listing, PER_PAGE, deps, "archive")
+    if not editions_enabled():
+        listing = _listing(publishing.articles_live(), expect)
+        yield from _paginated("/archive/", listing, PER_PAGE, deps, "archive")
+        return
+    for language in _editions():  # each language edition's own archive
+        with translation.override(language):
+            listing = _listing(in_edition(publishing.articles_live()), expect)
+        source = "archive" if language == settings.LANGUAGE_CODE else f"archive:{language}"
+        path = f"{edition_prefix(language)}archive/"
+        yield from _paginated(path, listing, PER_PAGE, deps, source)
 
 
 def collection_urls() -> Iterator[SiteUrl]:
     """Files that list every article or every page."""
     articles, source = frozenset({ALL_ARTICLES}), frozenset({"collection"})
-    yield SiteUrl("/feeds/rss.xml", articles, source)
-    yield SiteUrl("/feeds/atom.xml", articles, source)
+    for root in ["/", *(edition_prefix(code) for code in _editions()[1:])]:
+        yield SiteUrl(f"{root}feeds/rss.xml", articles, source)
+        yield SiteUrl(f"{root}feeds/atom.xml", articles, source)
     yield SiteUrl("/news-sitemap.xml", articles, source)
     yield SiteUrl("/sitemap.xml", frozenset({ALL_ARTICLES, ANY_PAGE}), source)
     # Reads rows, not pages: it shows every article whatever the recorder sees.
@@ -468,7 +510,11 @@ def route_urls() -> Iterator[SiteUrl]:
 
     def walk(patterns, prefix: str) -> Iterator[str]:
         for entry in patterns:
-            if isinstance(entry, URLResolver):
+            if isinstance(entry, URLResolver) and isinstance(entry.pattern, LocalePrefixPattern):
+                # The language editions' routes (``core.editions``): once in each edition.
+                for code, _name in settings.LANGUAGES:
+                    yield from walk(entry.url_patterns, prefix + edition_prefix(code)[1:])
+            elif isinstance(entry, URLResolver):
                 route = _literal_route(entry.pattern)
                 if route is not None:
                     yield from walk(entry.url_patterns, prefix + route)
@@ -549,8 +595,7 @@ def offline_index_entries() -> list[dict]:
     steplen = ArticlePage.steplen
     entries = []
     for url_path, path, title, standfirst, published in (
-        public_only(ArticlePage.objects.live())
-        .filter(url_path__startswith=root)
+        _under_root(public_only(ArticlePage.objects.live()), root)
         .order_by("-first_published_at", "-pk")
         .values_list("url_path", "path", "title", "standfirst", "first_published_at")
     ):

@@ -10,6 +10,7 @@ from datetime import time
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -22,6 +23,8 @@ from wagtail.admin.panels import (
 )
 from wagtail.models import Orderable, PreviewableMixin
 from wagtail.search import index
+
+from masthead.core.editions import default_language
 
 EMAIL_MAX_LENGTH = 254  # RFC 5321 path limit
 SOURCE_PAGE_MAX_LENGTH = 200
@@ -109,7 +112,8 @@ class Newsletter(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return f"/newsletter/{self.slug}/"
+        """In the edition being read (``/ru/newsletter/…`` on a Russian page)."""
+        return reverse("newsletters:archive", args=[self.slug])
 
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
@@ -159,6 +163,8 @@ class Subscriber(index.Indexed, models.Model):
     confirmation_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Changes with every confirmation email, so a used or replaced link cannot be replayed.
     confirmation_nonce = models.CharField(max_length=16, blank=True, editable=False)
+    # The edition (language) of the latest signup: its confirmation email is written in it.
+    language = models.CharField(max_length=15, default=default_language, editable=False)
 
     search_fields = [index.SearchField("email"), index.AutocompleteField("email")]
 
@@ -280,7 +286,7 @@ class Edition(PreviewableMixin, ClusterableModel):
         return self.subject
 
     def get_absolute_url(self) -> str:
-        return f"/newsletter/{self.newsletter.slug}/{self.pk}/"
+        return reverse("newsletters:edition", args=[self.newsletter.slug, self.pk])
 
     @property
     def is_editable(self) -> bool:

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.tasks import task
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext
 
 from masthead.core.scheduler import every
@@ -53,14 +55,24 @@ def forget_unconfirmed() -> int:
 
 @task()
 def confirmation_email_send(subscriber_id: int) -> bool:
-    """The double opt-in email. Sent through the default mailer."""
-    from masthead.core.models import PublicationSettings
-    from masthead.newsletters import tokens
-    from masthead.newsletters.models import Subscriber, Subscription
+    """The double opt-in email, in the language of the edition the reader signed up from
+    (its links lead to that edition's pages). Sent through the default mailer."""
+    from masthead.core.editions import known_language
+    from masthead.newsletters.models import Subscriber
 
     subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
     if subscriber is None:
         return False
+    with translation.override(known_language(subscriber.language)):
+        return _confirmation_email_send(subscriber)
+
+
+def _confirmation_email_send(subscriber) -> bool:
+    from masthead.core.editions import edition_prefix
+    from masthead.core.models import PublicationSettings
+    from masthead.newsletters import tokens
+    from masthead.newsletters.models import Subscription
+
     subscriptions = list(subscriber.subscriptions.select_related("newsletter"))
     pending = [s.newsletter for s in subscriptions if s.status == Subscription.Status.PENDING]
     confirmed = [s.newsletter for s in subscriptions if s.status == Subscription.Status.CONFIRMED]
@@ -70,18 +82,19 @@ def confirmation_email_send(subscriber_id: int) -> bool:
         "pending": pending,
         "confirmed": confirmed,
         "base_url": settings.BASE_URL,
+        "home_url": settings.BASE_URL + edition_prefix(translation.get_language()),
         "hours": settings.NEWSLETTER_CONFIRM_MAX_AGE // 3600,
     }
     if pending and subscriber.confirmation_nonce:
         token = tokens.confirm_token_make(
             subscriber_key=subscriber.key, nonce=subscriber.confirmation_nonce
         )
-        context["confirm_url"] = f"{settings.BASE_URL}/newsletter/confirm/{token}/"
+        context["confirm_url"] = settings.BASE_URL + reverse("newsletters:confirm", args=[token])
         subject = gettext("Confirm your subscription to %(name)s") % {"name": pending[0].name}
     elif confirmed:
         first = confirmed[0]
         list_token = tokens.list_token_make(subscriber_key=subscriber.key, newsletter_id=first.pk)
-        context["manage_url"] = f"{settings.BASE_URL}/newsletter/manage/{list_token}/"
+        context["manage_url"] = settings.BASE_URL + reverse("newsletters:manage", args=[list_token])
         subject = gettext("You are already subscribed to %(name)s") % {"name": first.name}
     else:
         return False

@@ -1,7 +1,10 @@
-from django.urls import include, path
+from django.urls import path
 
 from masthead.newsletters import views
 
+# The reader's pages, in every language edition (``project.urls``): /newsletter/… and
+# /ru/newsletter/…. The webhooks at ``anymail/`` (``webhooks``) keep one address, outside the
+# editions: mail services are given it once.
 app_name = "newsletters"
 urlpatterns = [
     path("", views.newsletter_index, name="index"),
@@ -10,9 +13,6 @@ urlpatterns = [
     path("confirm/<str:token>/", views.confirm, name="confirm"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("manage/<str:token>/", views.manage, name="manage"),
-    # django-anymail's webhooks: bounces, complaints (tracking) and unsubscribe mails (inbound),
-    # each served only while the secret that proves its sender is configured.
-    path("anymail/", include("masthead.newsletters.webhooks")),
     path("<slug:slug>/", views.newsletter_archive, name="archive"),
     path("<slug:slug>/<int:edition_id>/", views.edition_web, name="edition"),
 ]

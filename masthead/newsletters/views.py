@@ -13,6 +13,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -125,7 +127,7 @@ def newsletter_index(request: HttpRequest) -> HttpResponse:
         {
             "newsletters": [(n, latest[n.pk]) for n in newsletters],
             "signup_lists": newsletters,
-            "canonical_path": "/newsletter/",
+            "canonical_path": reverse("newsletters:index"),
         },
     )
 
@@ -154,7 +156,9 @@ def _edition_page(request, edition, *, is_preview: bool) -> HttpResponse:
         {
             "is_preview": is_preview,
             "signup_lists": [edition.newsletter],
-            "canonical_path": edition.get_absolute_url() if edition.pk else "/newsletter/preview/",
+            "canonical_path": (
+                edition.get_absolute_url() if edition.pk else reverse("newsletters:preview")
+            ),
         }
     )
     return render(request, "newsletters/edition_web.html", context)
@@ -186,7 +190,7 @@ def preview(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
-        return redirect("/newsletter/")
+        return redirect("newsletters:index")
     if refusal := public_post_check(request=request, form=SIGNUP_FORM):
         return _forbidden(request) if refusal == Refusal.ORIGIN else _too_many(request)
     form = SignupForm(request.POST, newsletters=selectors.newsletters_public())
@@ -207,8 +211,12 @@ def signup(request: HttpRequest) -> HttpResponse:
     ):
         return _too_many(request)
     if not form.cleaned_data.get("website"):
+        # The confirmation email is written in the language of the edition signed up from.
         subscription_services.subscriber_signup(
-            email=email, newsletters=form.chosen(), source_page=form.cleaned_data["source"]
+            email=email,
+            newsletters=form.chosen(),
+            source_page=form.cleaned_data["source"],
+            language=translation.get_language(),
         )
     # The same answer whether the address is new, waiting or long subscribed (and for bots).
     return _answer(

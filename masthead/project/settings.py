@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "wagtail.contrib.routable_page",
     "wagtail.contrib.sitemaps",
     "wagtail.contrib.settings",
+    # Editors' "Translate" action, offered for pages once there is a locale to translate into.
+    "wagtail.contrib.simple_translation",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -100,6 +102,8 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Inside the CSP middleware, so that the admin's policy it picks is the one sent.
     "masthead.core.security.SecurityHeadersMiddleware",
+    # The language of the edition the path is in (/ru/…), before anything reads it.
+    "masthead.core.editions.EditionLanguageMiddleware",
     "masthead.core.memo.MemoMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -315,7 +319,12 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAILIMAGES_FORMAT_CONVERSIONS = {"webp": "webp", "avif": "avif"}
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAIL_WORKFLOW_ENABLED = True
-WAGTAIL_I18N_ENABLED = False
+# More than one language: one edition per language, each a page tree of its own (Wagtail's
+# localisation), the default at the root and the others under /<code>/ (core.editions).
+WAGTAIL_I18N_ENABLED = len(LANGUAGES) > 1
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+if WAGTAIL_I18N_ENABLED:
+    INSTALLED_APPS.append("wagtail.locales")  # Settings → Locales, where editions are added
 WAGTAILADMIN_RICH_TEXT_EDITORS = {
     "default": {"WIDGET": "wagtail.admin.rich_text.DraftailRichTextArea"}
 }
@@ -525,26 +534,63 @@ OTP_WEBAUTHN_EXCEPTION_LOGGER_NAME = "masthead.accounts.passkeys"
 if not PASSKEYS_ENABLED:
     SILENCED_SYSTEM_CHECKS = ["otp_webauthn.E031"]  # http origin: passkeys are off, see above
 
+
 # --- Channels: Telegram, Mastodon, Bluesky (issue 15) ----------------------------------------
 # A channel is on when its variables are set: each article is then posted to it once, when it
-# is first published (see masthead/channels/services.py).
+# is first published (see masthead/channels/services.py). The plain names are the accounts of
+# the default language (the first of MASTHEAD_LANGUAGES). An article in another language goes
+# to that language's accounts: the same names with its code appended (..._RU), read into
+# CHANNEL_ACCOUNTS; a language without its own account on a channel is not posted there. The
+# bot, the Bot API server and the PDS serve every language.
+def _channel_account(suffix: str) -> dict[str, str]:
+    """One language's accounts (``suffix``: "" for the default language, "_RU" for ru)."""
+    mastodon = f"MASTHEAD_MASTODON_URL{suffix}"
+    return {
+        "TELEGRAM_CHAT_ID": config.env_str(f"MASTHEAD_TELEGRAM_CHAT_ID{suffix}"),
+        "MASTODON_URL": config.env_url(mastodon, "") if config.env_str(mastodon) else "",
+        "MASTODON_TOKEN": config.env_str(f"MASTHEAD_MASTODON_TOKEN{suffix}"),
+        "BLUESKY_HANDLE": config.env_str(f"MASTHEAD_BLUESKY_HANDLE{suffix}").lstrip("@"),
+        "BLUESKY_APP_PASSWORD": config.env_str(f"MASTHEAD_BLUESKY_APP_PASSWORD{suffix}"),
+    }
+
+
+_default_account = _channel_account("")
 TELEGRAM_BOT_TOKEN = config.env_str("MASTHEAD_TELEGRAM_BOT_TOKEN")
-TELEGRAM_CHAT_ID = config.env_str("MASTHEAD_TELEGRAM_CHAT_ID")
+TELEGRAM_CHAT_ID = _default_account["TELEGRAM_CHAT_ID"]
 TELEGRAM_API_URL = config.env_url("MASTHEAD_TELEGRAM_API_URL", "https://api.telegram.org")
-_mastodon_set = bool(config.env_str("MASTHEAD_MASTODON_URL"))
-MASTODON_URL = config.env_url("MASTHEAD_MASTODON_URL", "") if _mastodon_set else ""
-MASTODON_TOKEN = config.env_str("MASTHEAD_MASTODON_TOKEN")
-BLUESKY_HANDLE = config.env_str("MASTHEAD_BLUESKY_HANDLE").lstrip("@")
-BLUESKY_APP_PASSWORD = config.env_str("MASTHEAD_BLUESKY_APP_PASSWORD")
+MASTODON_URL = _default_account["MASTODON_URL"]
+MASTODON_TOKEN = _default_account["MASTODON_TOKEN"]
+BLUESKY_HANDLE = _default_account["BLUESKY_HANDLE"]
+BLUESKY_APP_PASSWORD = _default_account["BLUESKY_APP_PASSWORD"]
 BLUESKY_PDS_URL = config.env_url("MASTHEAD_BLUESKY_PDS_URL", "https://bsky.social")
-for _first, _second in (
-    ("MASTHEAD_TELEGRAM_BOT_TOKEN", "MASTHEAD_TELEGRAM_CHAT_ID"),
-    ("MASTHEAD_MASTODON_URL", "MASTHEAD_MASTODON_TOKEN"),
-    ("MASTHEAD_BLUESKY_HANDLE", "MASTHEAD_BLUESKY_APP_PASSWORD"),
+# Language code → that language's accounts, for every language but the default.
+CHANNEL_ACCOUNTS = {
+    code: _channel_account(config.language_suffix(code)) for code, _name in LANGUAGES[1:]
+}
+config.language_variables_check(
+    [f"MASTHEAD_{name}" for name in _default_account],
+    languages=[code for code, _name in LANGUAGES],
+)
+_chat_ids = [f"MASTHEAD_TELEGRAM_CHAT_ID{config.language_suffix(c)}" for c in CHANNEL_ACCOUNTS]
+if config.env_str("MASTHEAD_TELEGRAM_BOT_TOKEN") and not any(
+    config.env_str(name) for name in ["MASTHEAD_TELEGRAM_CHAT_ID", *_chat_ids]
 ):
-    if bool(config.env_str(_first)) != bool(config.env_str(_second)):
-        _given, _missing = (_first, _second) if config.env_str(_first) else (_second, _first)
-        raise config.ConfigError(_missing, f"needed too when {_given} is set")
+    raise config.ConfigError(
+        "MASTHEAD_TELEGRAM_CHAT_ID", "needed too when MASTHEAD_TELEGRAM_BOT_TOKEN is set"
+    )
+for _chat_id in ["MASTHEAD_TELEGRAM_CHAT_ID", *_chat_ids]:
+    if config.env_str(_chat_id) and not config.env_str("MASTHEAD_TELEGRAM_BOT_TOKEN"):
+        raise config.ConfigError(
+            "MASTHEAD_TELEGRAM_BOT_TOKEN", f"needed too when {_chat_id} is set"
+        )
+for _suffix in ["", *(config.language_suffix(code) for code in CHANNEL_ACCOUNTS)]:
+    for _first, _second in (
+        (f"MASTHEAD_MASTODON_URL{_suffix}", f"MASTHEAD_MASTODON_TOKEN{_suffix}"),
+        (f"MASTHEAD_BLUESKY_HANDLE{_suffix}", f"MASTHEAD_BLUESKY_APP_PASSWORD{_suffix}"),
+    ):
+        if bool(config.env_str(_first)) != bool(config.env_str(_second)):
+            _given, _missing = (_first, _second) if config.env_str(_first) else (_second, _first)
+            raise config.ConfigError(_missing, f"needed too when {_given} is set")
 # Seconds a worker holds a post while it calls the service; a post held longer than this by a
 # worker that stopped is taken over (and reconciled, see services.py).
 CHANNELS_LEASE_SECONDS = config.env_int("MASTHEAD_CHANNELS_LEASE_SECONDS", 300, minimum=5)

@@ -11,9 +11,13 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.translation import get_language
 
+from masthead.core.editions import edition_prefix, editions_enabled
+from masthead.core.memo import memo_showing
 from masthead.core.models import PublicationSettings
 from masthead.publishing import selectors
+from masthead.publishing.editions import in_edition
 from masthead.publishing.models import ArticlePage
 
 FEED_LENGTH = 30
@@ -44,30 +48,33 @@ class FullTextAtom(Atom1Feed):
 
 
 class ArticlesFeed(Feed):
+    """The articles of the language edition the feed's address is in (``/ru/feeds/…``)."""
+
     feed_type = FullTextRss
 
     def get_object(self, request, section: str | None = None):
         self.publication = PublicationSettings.load(request_or_site=request)
+        self.edition_root = edition_prefix(get_language()) if editions_enabled() else "/"
         if section is None:
             return None
-        return get_object_or_404(selectors.sections_live(), slug=section)
+        return get_object_or_404(in_edition(selectors.sections_live()), slug=section)
 
     def title(self, obj):
         return f"{obj.title} — {self.publication.name}" if obj else self.publication.name
 
     def link(self, obj):
-        return settings.BASE_URL + (obj.url if obj else "/")
+        return settings.BASE_URL + (obj.url if obj else self.edition_root)
 
     def description(self, obj):
         return (obj.intro if obj else "") or self.publication.tagline or self.publication.name
 
     def feed_url(self, obj):
         kind = "atom" if self.feed_type is FullTextAtom else "rss"
-        prefix = f"/feeds/{obj.slug}" if obj else "/feeds"
+        prefix = f"{self.edition_root}feeds/{obj.slug}" if obj else f"{self.edition_root}feeds"
         return f"{settings.BASE_URL}{prefix}/{kind}.xml"
 
     def items(self, obj):
-        articles = selectors.articles_live().prefetch_related("tagged_items__tag")
+        articles = in_edition(selectors.articles_live()).prefetch_related("tagged_items__tag")
         if obj is not None:
             articles = articles.child_of(obj)
         return articles[:FEED_LENGTH]
@@ -100,8 +107,12 @@ class ArticlesFeed(Feed):
         return [t.tag.name for t in item.tagged_items.all()]
 
     def item_extra_kwargs(self, item: ArticlePage):
-        html = render_to_string("publishing/feed_item.html", {"article": item})
-        return {"content_html": absolutize(html)}
+        # An article is in several feeds (the site's and its section's, RSS and Atom): its full
+        # text is rendered once per scope (``core.memo``), with the photos it shows.
+        def content() -> str:
+            return absolutize(render_to_string("publishing/feed_item.html", {"article": item}))
+
+        return {"content_html": memo_showing(("feed_item", get_language(), item.pk), content)}
 
 
 class ArticlesAtomFeed(ArticlesFeed):

@@ -5,7 +5,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import cached_property
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -23,6 +23,7 @@ from wagtail.models import Orderable, Page, PageViewRestriction
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
+from masthead.core.editions import editions_enabled
 from masthead.core.memo import memo
 from masthead.core.page_cache import QueryParameters
 from masthead.publishing.blocks import ArticleBodyBlock, InfoBodyBlock
@@ -72,12 +73,20 @@ class PublicPage:
     and the page cache keys on nothing else (``?utm_source=`` is the same page).
 
     View restrictions: where no page has one, the usual case, Wagtail's check for each page
-    reads nothing (whether any exists is read once per scope, ``core.memo``)."""
+    reads nothing (whether any exists is read once per scope, ``core.memo``).
+
+    Language editions (``core.editions``): a page is rendered in its own locale's language
+    (``<html lang>``, the interface's words), whatever reached it."""
 
     query_parameters = QueryParameters("publishing.page")
 
     def serve(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         self.query_clean(request)
+        if editions_enabled():
+            from masthead.publishing.editions import page_language
+
+            with translation.override(page_language(self)):
+                return super().serve(request, *args, **kwargs)
         return super().serve(request, *args, **kwargs)
 
     def query_clean(self, request: HttpRequest) -> None:
@@ -115,7 +124,16 @@ class HomePage(PublicPage, Page):
 
     def route(self, request: HttpRequest, path_components: list[str]):
         """The page at ``path_components``, found in one map of every page's address
-        (``selectors.routed_page``) rather than level by level, two queries a level."""
+        (``selectors.routed_page``) rather than level by level, two queries a level.
+
+        With language editions, Wagtail routes from the home page of the request's language
+        (``/ru/…``), or from the default one when that edition has no live home page: then
+        there is no such page."""
+        if editions_enabled():
+            from masthead.publishing.editions import page_language
+
+            if page_language(self) != translation.get_language():
+                raise Http404
         if not path_components:
             return super().route(request, path_components)
         from masthead.publishing import selectors
@@ -131,17 +149,24 @@ class HomePage(PublicPage, Page):
         # cleaned here already, since it is read before ``PublicPage.serve``.)
         self.query_clean(request)
         if "page" in request.GET:
-            return redirect_query_page(request, "/archive/")
+            archive = "/archive/"
+            if editions_enabled():
+                from masthead.core.editions import edition_prefix
+                from masthead.publishing.editions import page_language
+
+                archive = edition_prefix(page_language(self)) + "archive/"
+            return redirect_query_page(request, archive)
         return super().serve(request, *args, **kwargs)
 
     def get_context(self, request: HttpRequest, *args, **kwargs) -> dict:
         from masthead.publishing import selectors
+        from masthead.publishing.editions import in_edition
 
         context = super().get_context(request, *args, **kwargs)
         lead = selectors.home_lead_article(home=self)
         context["lead"] = lead
         context["sections"] = selectors.home_sections_latest(exclude=lead, per_section=4)
-        latest = selectors.with_renditions(selectors.articles_live())
+        latest = selectors.with_renditions(in_edition(selectors.articles_live()))
         context["latest"] = latest.exclude(pk=getattr(lead, "pk", None))[:6]
         return context
 

@@ -9,7 +9,9 @@ from django.db.models import Count, Prefetch, QuerySet
 from taggit.models import Tag
 from wagtail.models import Page
 
+from masthead.core.editions import edition_prefix, editions_enabled
 from masthead.core.memo import Shown, memo, shows, unrecorded
+from masthead.publishing.editions import in_edition, page_language
 from masthead.publishing.models import (
     ArticleAuthor,
     ArticlePage,
@@ -144,6 +146,9 @@ def rewarm_paths(*, page_id: int) -> list[str]:
     archive, its section's first page and the page itself (while it is live and public)."""
     paths = ["/", "/archive/"]
     page = public_only(Page.objects.live()).filter(pk=page_id).first()
+    if page is not None and editions_enabled():  # and those of the page's language edition
+        root = edition_prefix(page_language(page))
+        paths += [root, f"{root}archive/"]
     if page is not None:
         parent = page.get_parent()
         if parent is not None and parent.specific_class is SectionPage:
@@ -157,7 +162,7 @@ def home_lead_article(*, home: HomePage) -> ArticlePage | None:
         lead = with_renditions(articles_live()).filter(pk=home.lead_article_id).first()
         if lead:
             return lead
-    return with_renditions(articles_live()).first()
+    return with_renditions(in_edition(articles_live())).first()
 
 
 def sections_live() -> QuerySet[SectionPage]:
@@ -173,9 +178,10 @@ def home_sections_latest(
     *, exclude: ArticlePage | None, per_section: int
 ) -> list[tuple[SectionPage, list]]:
     """The newest ``per_section`` articles of each section, read from one list of the newest
-    articles overall; a section too quiet to appear in it is asked for on its own."""
-    sections = list(sections_live())
-    live = articles_live()
+    articles overall; a section too quiet to appear in it is asked for on its own. (Those of
+    the language edition being read.)"""
+    sections = list(in_edition(sections_live()))
+    live = in_edition(articles_live())
     if exclude is not None:
         live = live.exclude(pk=exclude.pk)
     chosen: dict[str, list[int]] = {section.path: [] for section in sections}
@@ -223,9 +229,12 @@ class _ReadMoreIndex:
         live = articles_live().order_by()
         self.rank: dict[int, tuple] = {}
         self.section: dict[int, str] = {}
-        for pk, published, path in live.values_list("pk", "first_published_at", "path"):
+        self.locale: dict[int, int] = {}  # an article's language edition
+        rows = live.values_list("pk", "first_published_at", "path", "locale_id")
+        for pk, published, path, locale_id in rows:
             self.rank[pk] = (published is not None, published, pk)
             self.section[pk] = path[: -ArticlePage.steplen]
+            self.locale[pk] = locale_id
         self.tags: dict[int, list[int]] = {}
         self.tagged: dict[int, list[int]] = {}
         rows = ArticleTag.objects.filter(content_object_id__in=live.values("pk")).values_list(
@@ -248,7 +257,8 @@ class _ReadMoreIndex:
         shared: dict[int, int] = {}
         for tag_id in self.tags.get(article.pk, []):
             for pk in self.tagged[tag_id]:
-                if pk not in exclude:
+                # Tags are shared by the editions; an article is read more in its own.
+                if pk not in exclude and self.locale[pk] == article.locale_id:
                     shared[pk] = shared.get(pk, 0) + 1
         ranked = sorted(shared, key=lambda pk: (shared[pk], self.rank[pk]), reverse=True)
         result += ranked[: max(0, limit - len(result))]

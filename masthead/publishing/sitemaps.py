@@ -12,8 +12,9 @@ from django.utils.timezone import localtime
 from django.views.decorators.http import require_safe
 from wagtail.models import Site
 
+from masthead.core.editions import editions_enabled
 from masthead.core.models import PublicationSettings
-from masthead.publishing import selectors
+from masthead.publishing import editions, selectors
 from masthead.publishing.models import Author
 
 NEWS_WINDOW = timedelta(hours=48)
@@ -24,17 +25,30 @@ def page_locations() -> list[tuple[str, datetime | None]]:
     """Every live, public page of the site and when it last changed, as Wagtail's sitemap
     lists them, read as rows rather than as pages: 10,000 articles without loading 10,000
     pages."""
+    return [(path, lastmod) for path, lastmod, _key in _page_rows()]
+
+
+def _page_rows() -> list[tuple[str, datetime | None, object]]:
+    """(address, last change, translation key) of every live, public page, the language
+    editions' one after another."""
     root = Site.objects.select_related("root_page").get(is_default_site=True).root_page
-    pages = selectors.public_only(root.get_descendants(inclusive=True).live())
-    rows = pages.order_by("path").values_list(
-        "url_path", "last_published_at", "latest_revision_created_at"
-    )
-    strip = len(root.url_path) - 1
-    return [
-        # Quoted as Django's reverse() quotes the page URLs Wagtail gives.
-        (quote(url_path[strip:], safe=URL_SAFE), published or revised)
-        for url_path, published, revised in rows
-    ]
+    roots = [root]
+    if editions_enabled():
+        roots = sorted(root.get_translations(inclusive=True).live(), key=lambda r: r.path)
+    found = []
+    for home in roots:
+        pages = selectors.public_only(home.get_descendants(inclusive=True).live())
+        rows = pages.order_by("path").values_list(
+            "url_path", "last_published_at", "latest_revision_created_at", "translation_key"
+        )
+        prefix = editions.public_path(home.url_path) if editions_enabled() else "/"
+        strip = len(home.url_path)
+        found += [
+            # Quoted as Django's reverse() quotes the page URLs Wagtail gives.
+            (quote(prefix + url_path[strip:], safe=URL_SAFE), published or revised, key)
+            for url_path, published, revised, key in rows
+        ]
+    return found
 
 
 def listing_locations() -> list[str]:
@@ -47,6 +61,16 @@ def listing_locations() -> list[str]:
     return paths
 
 
+def _alternate_links(alternates) -> list[str]:
+    links = []
+    for language, path in [(a.language, a.path) for a in alternates] + [
+        ("x-default", a.path) for a in alternates if a.language == settings.LANGUAGE_CODE
+    ]:
+        href = escape_html(settings.BASE_URL + quote(path, safe=URL_SAFE))
+        links.append(f'<xhtml:link rel="alternate" hreflang="{language}" href="{href}"/>')
+    return links
+
+
 @require_safe
 def sitemap(request: HttpRequest) -> HttpResponse:
     """Every public page and listing, on the canonical origin whichever host asked. Written
@@ -55,9 +79,18 @@ def sitemap(request: HttpRequest) -> HttpResponse:
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
     ]
-    for path, lastmod in page_locations():
+    # With language editions, each translated page lists every language's address, itself
+    # included, and x-default (the default language's), as its pages' <link> elements do.
+    alternates = {}
+    if editions_enabled():
+        lines[1] = lines[1][:-1] + ' xmlns:xhtml="http://www.w3.org/1999/xhtml">'
+        alternates = editions.translation_key_alternates()
+    for path, lastmod, key in _page_rows():
         modified = f"<lastmod>{localtime(lastmod).date().isoformat()}</lastmod>" if lastmod else ""
-        lines.append(f"<url><loc>{escape_html(settings.BASE_URL + path)}</loc>{modified}</url>")
+        links = "".join(_alternate_links(alternates.get(key, ())))
+        lines.append(
+            f"<url><loc>{escape_html(settings.BASE_URL + path)}</loc>{modified}{links}</url>"
+        )
     for path in listing_locations():
         lines.append(f"<url><loc>{escape_html(settings.BASE_URL + path)}</loc></url>")
     lines.append("</urlset>\n")
@@ -83,7 +116,7 @@ def news_sitemap(request: HttpRequest) -> HttpResponse:
             "<news:news>",
             "<news:publication>",
             f"<news:name>{escape(publication.name)}</news:name>",
-            f"<news:language>{escape(settings.LANGUAGE_CODE)}</news:language>",
+            f"<news:language>{escape(editions.page_language(article))}</news:language>",
             "</news:publication>",
             f"<news:publication_date>{article.published_at.isoformat()}</news:publication_date>",
             f"<news:title>{escape(article.title)}</news:title>",

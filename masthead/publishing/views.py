@@ -3,11 +3,14 @@
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
+from masthead.core.editions import edition_prefix, editions_enabled
 from masthead.core.page_cache import reads_query
 from masthead.publishing import selectors
+from masthead.publishing.editions import in_edition
 from masthead.publishing.models import Author
 from masthead.publishing.pagination import FIRST, PAGE_QUERY, redirect_query_page
 
@@ -59,11 +62,13 @@ def tag_detail(request: HttpRequest, slug: str, number: int = FIRST) -> HttpResp
 @require_safe
 @reads_query(**PAGE_QUERY)
 def archive(request: HttpRequest, number: int = FIRST) -> HttpResponse:
+    """Every article of the language edition being read, newest first."""
+    root = edition_prefix(get_language()) if editions_enabled() else "/"
     return _listing(
         request,
         template="publishing/archive.html",
-        base_path="/archive/",
-        queryset=selectors.articles_live(),
+        base_path=f"{root}archive/",
+        queryset=in_edition(selectors.articles_live()),
         number=number,
     )
 

@@ -166,6 +166,13 @@ class ReminderForm(forms.Form):
         },
     )
 
+    def when_options(self) -> list[tuple[str, str, int]]:
+        """(value, label, months) of each choice: the page's script keeps the reminder's date
+        in a copy's own origin (``supporters.cookies.SNOOZE_STORE``)."""
+        from masthead.supporters.services.reminders import WHEN_CHOICES
+
+        return [(value, label, WHEN_CHOICES[value]) for value, label in self.fields["when"].choices]
+
 
 class SignInForm(forms.Form):
     email = forms.EmailField(max_length=254, error_messages=EMAIL_ERRORS)

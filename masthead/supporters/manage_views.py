@@ -14,6 +14,7 @@ from functools import wraps
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
@@ -84,7 +85,7 @@ def _signin_request(request: HttpRequest) -> HttpResponse:
         subject=email_subject(email),
         rate=Rate(SIGNIN_PER_ADDRESS_PER_HOUR, 3600),
     ):
-        services.signin_request(email=email)
+        services.signin_request(email=email, language=translation.get_language())
     else:
         protection.blocked_attempt_record(scope="signin-address")
     return render(request, "supporters/manage/signin_sent.html", {"email": email})

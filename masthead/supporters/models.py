@@ -21,6 +21,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, InlinePan
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.models import Orderable
 
+from masthead.core.editions import default_language
 from masthead.payments.base import Frequency, RecurringStatus
 from masthead.supporters.amounts import AmountError, Currency, parse_suggestions
 
@@ -60,6 +61,9 @@ class RecurringSupport(models.Model):
     state_observed_at = models.DateTimeField(null=True, blank=True)
     # The period end that the last annual renewal notice announced (one notice per renewal).
     renewal_notice_for = models.DateTimeField(null=True, blank=True)
+    # The edition (language) it was started from: its renewal notices and receipts are
+    # written in it.
+    language = models.CharField(max_length=15, default=default_language, editable=False)
     is_test = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
@@ -120,6 +124,9 @@ class Contribution(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     succeeded_at = models.DateTimeField(null=True, blank=True)
     receipt_sent_at = models.DateTimeField(null=True, blank=True)
+    # The edition (language) it was given from (a renewal: its support's): its receipt is
+    # written in it.
+    language = models.CharField(max_length=15, default=default_language, editable=False)
     # Set while one request submits the payment to the provider: a second (a double click)
     # waits for its outcome instead of paying again.
     submitting_until = models.DateTimeField(null=True, blank=True)
@@ -227,6 +234,8 @@ class Reminder(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     # Set when sending starts: a reminder is never sent twice, even if a worker dies mid-way.
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # The edition (language) it was asked from: both its emails are written in it.
+    language = models.CharField(max_length=15, default=default_language, editable=False)
 
     def __str__(self) -> str:
         return f"reminder {self.pk} on {self.remind_on}"

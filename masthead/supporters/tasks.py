@@ -6,8 +6,10 @@ import logging
 from datetime import timedelta
 
 from django.tasks import task
+from django.utils import translation
 from django.utils.translation import gettext
 
+from masthead.core.editions import known_language
 from masthead.core.scheduler import every
 from masthead.supporters import services
 
@@ -20,21 +22,31 @@ def receipt_email(contribution_id: int) -> bool:
 
 
 @task()
-def signin_link_email(supporter_id: int) -> None:
+def signin_link_email(supporter_id: int, language: str = "") -> None:
+    """The link to "Manage my support", in ``language`` (the edition it was asked from) or,
+    without one, the language the supporter last gave in. Its link leads to that edition."""
     from masthead.supporters.emails import email_send
-    from masthead.supporters.models import Supporter, SupportSettings
+    from masthead.supporters.models import Contribution, Supporter, SupportSettings
 
     supporter = Supporter.objects.filter(pk=supporter_id).first()
     if supporter is None:
         return
     token = services.signin_link_create(supporter=supporter)
-    email_send(
-        to=supporter.email,
-        subject=gettext("Your link to manage your support"),
-        template="signin_link",
-        context={"token": token, "minutes": 15},
-        test=SupportSettings.load().test_mode,
-    )
+    if not language:
+        language = (
+            Contribution.objects.filter(supporter=supporter)
+            .order_by("-created_at")
+            .values_list("language", flat=True)
+            .first()
+        )
+    with translation.override(known_language(language)):
+        email_send(
+            to=supporter.email,
+            subject=gettext("Your link to manage your support"),
+            template="signin_link",
+            context={"token": token, "minutes": 15},
+            test=SupportSettings.load().test_mode,
+        )
 
 
 @task()
@@ -45,13 +57,14 @@ def reminder_confirmation_email(reminder_id: int, cancel_token: str) -> None:
     reminder = Reminder.objects.filter(pk=reminder_id).first()
     if reminder is None:
         return  # cancelled before we got to it
-    email_send(
-        to=reminder.email,
-        subject=gettext("We will remind you"),
-        template="reminder_confirmation",
-        context={"reminder": reminder, "cancel_token": cancel_token},
-        test=SupportSettings.load().test_mode,
-    )
+    with translation.override(known_language(reminder.language)):
+        email_send(
+            to=reminder.email,
+            subject=gettext("We will remind you"),
+            template="reminder_confirmation",
+            context={"reminder": reminder, "cancel_token": cancel_token},
+            test=SupportSettings.load().test_mode,
+        )
 
 
 @every(timedelta(minutes=5), name="supporters.reminders_due")

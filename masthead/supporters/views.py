@@ -15,6 +15,7 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
@@ -261,6 +262,7 @@ def _contribution_start(request: HttpRequest, options) -> HttpResponse:
         idempotency_keys=keys,
         is_test=is_test,
         source_page=data["source"],
+        language=translation.get_language(),
     )
     target = _next_url(contribution)
     if _wants_json(request):
@@ -485,7 +487,9 @@ def reminder(request: HttpRequest) -> HttpResponse:
             ),
         )
     reminder_obj, _token = services.reminder_create(
-        email=form.cleaned_data["email"], when=form.cleaned_data["when"]
+        email=form.cleaned_data["email"],
+        when=form.cleaned_data["when"],
+        language=translation.get_language(),
     )
     if _wants_json(request):
         response = JsonResponse({"remind_on": reminder_obj.remind_on.isoformat()})

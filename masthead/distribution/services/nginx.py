@@ -83,11 +83,12 @@ def nginx_config(
 
     if onion_origin is None:
         onion_origin = mirror_settings().onion_origin
+    # One "Contact us securely" page per language edition (a path given replaces them all).
     if source_page_path is None:
-        source_page_path = selectors.source_page_path() or ""
-    if source_page_path and not (
-        source_page_path.startswith("/") and source_page_path.endswith("/")
-    ):
+        source_page_paths = selectors.source_page_paths()
+    else:
+        source_page_paths = [source_page_path] if source_page_path else []
+    if any(not (p.startswith("/") and p.endswith("/")) for p in source_page_paths):
         raise ValueError("the source page's path must start and end with a slash")
     real_ip_networks = _real_ip_networks(real_ip_from)
     page_headers = []
@@ -114,7 +115,7 @@ def nginx_config(
         "headers": _header_lines(security_headers()),
         "search_headers": _header_lines(security_headers(search=True)),
         "page_headers": _header_lines(page_headers),
-        "source_page_path": source_page_path,
+        "source_page_paths": source_page_paths,
         "source_page_headers": _header_lines(source_page_headers()),
         "source_key_type": KEY_FILE_TYPE,
         "source_key_disposition": KEY_FILE_DISPOSITION,

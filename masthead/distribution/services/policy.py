@@ -27,9 +27,10 @@ _TYPES = {
 }
 
 
-def cache_control(name: str, *, never_stored: str = "") -> str:
+def cache_control(name: str, *, never_stored: str | tuple[str, ...] = "") -> str:
     """``never_stored``: the folder of the "Contact us securely" page (``contact-securely/``),
-    which no cache may keep (``core.security.SOURCE_PAGE_HEADERS``)."""
+    or of each language edition's, which no cache may keep
+    (``core.security.SOURCE_PAGE_HEADERS``)."""
     if never_stored and name.startswith(never_stored):
         from masthead.core.security import SOURCE_PAGE_HEADERS
 

@@ -130,7 +130,7 @@ def bucket_sync(
     client = client or boto3.client("s3", endpoint_url=endpoint_url)
     manifest = Manifest.load(source)
     recorded_types = {name: entry["type"] for name, entry in manifest.files.items()}
-    never_stored = (selectors.source_page_path() or "").lstrip("/")
+    never_stored = tuple(path.lstrip("/") for path in selectors.source_page_paths())
     cache = _Md5Cache(source)
     report = SyncReport()
     try:

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from masthead.core.editions import known_language
 from masthead.newsletters import signals, tokens
 from masthead.newsletters.addresses import address_normalize
 from masthead.newsletters.models import (
@@ -40,14 +41,19 @@ def _subscriber_for_update(email: str) -> Subscriber:
 
 
 def subscriber_signup(
-    *, email: str, newsletters: Sequence[Newsletter], source_page: str = ""
+    *,
+    email: str,
+    newsletters: Sequence[Newsletter],
+    source_page: str = "",
+    language: str | None = None,
 ) -> None:
     """Ask for ``newsletters`` on behalf of ``email``: double opt-in.
 
     Returns nothing on purpose: a new address, a pending one and a long-confirmed one get the
     same answer, so the form cannot be used to learn who subscribes. At most one confirmation
     email per address per ``NEWSLETTER_CONFIRM_INTERVAL``; the link confirms every list still
-    waiting when it is followed.
+    waiting when it is followed. It is written in ``language`` (the edition signed up from),
+    which the subscriber keeps until the next signup that gives one.
     """
     email = address_normalize(email)
     if not newsletters:
@@ -56,6 +62,9 @@ def subscriber_signup(
     source_page = (source_page or "")[:200]
     with transaction.atomic():
         subscriber = _subscriber_for_update(email)
+        if language is not None and subscriber.language != known_language(language):
+            subscriber.language = known_language(language)
+            subscriber.save(update_fields=["language"])
         requested = []  # lists the reader was neither on nor waiting for
         for newsletter in newsletters:
             subscription, created = Subscription.objects.get_or_create(

@@ -26,6 +26,7 @@ from masthead.accounts import demo as accounts_demo
 from masthead.accounts.demo import DemoSecondFactors
 from masthead.core.models import PublicationSettings
 from masthead.project.demo import content
+from masthead.project.demo.edition_ru import demo_russian_edition_load
 from masthead.project.demo.images import generate_lead_image
 from masthead.publishing.models import (
     ArticleAuthor,
@@ -216,6 +217,17 @@ def demo_publication_load(*, progress: Callable[[str], None] = lambda _msg: None
         instance=SecureContactPage(**contact, body=_body_blocks([("paragraph", intro)]))
     )
     _publish_at(page, now - timedelta(days=400))
+
+    demo_russian_edition_load(
+        now=now,
+        home=home,
+        sections=sections,
+        articles={slug: article for slug, (article, _item) in articles.items()},
+        authors=authors,
+        body=_body_blocks,
+        publish_at=_publish_at,
+        progress=progress,
+    )
 
     # --- Newsletters (issue 3): the Friday edition (one sent) and breaking news, a few
     # readers. Owned by masthead.newsletters; /newsletter/ is its page.

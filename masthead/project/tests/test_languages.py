@@ -371,7 +371,7 @@ def _readers_paths(client: Client) -> dict[str, Read]:
     from masthead.newsletters.email.render import edition_render
     from masthead.newsletters.models import Edition
     from masthead.supporters import services
-    from masthead.supporters.models import Reminder, SupportSettings
+    from masthead.supporters.models import RecurringSupport, Reminder, SupportSettings
     from masthead.supporters.tests import factories
 
     article = content.ARTICLES[0]
@@ -508,6 +508,8 @@ def _readers_paths(client: Client) -> dict[str, Read]:
     page("receipt", receipt.group(1))
     SupportSettings.objects.update(test_mode=True)
     factories.recurring(frequency="annual", amount_minor=6000, period_end_in=timedelta(days=10))
+    # Renewal notices are written in the language the support was started in: this edition's.
+    RecurringSupport.objects.update(language=translation.get_language())
     with TestCase.captureOnCommitCallbacks(execute=True):
         assert services.renewal_notices_send() >= 1
     emails("renewal-notice-email")

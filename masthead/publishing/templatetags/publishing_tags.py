@@ -1,13 +1,15 @@
 from django import template
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.html import format_html, json_script
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
+from wagtail.models import Page
 
 from masthead.core.memo import memo, shows
 from masthead.core.templatetags.machine_dates import html_datetime
-from masthead.publishing import selectors
+from masthead.publishing import editions, selectors
 from masthead.publishing.models import ArticlePage, HomePage, InfoPage, SectionPage
 
 register = template.Library()
@@ -27,7 +29,9 @@ def nav_sections(current=None) -> str:
         lambda: render_to_string(
             "publishing/includes/nav_sections.html",
             {
-                "sections": selectors.sections_navigation(),
+                "sections": [
+                    s for s in selectors.sections_navigation() if editions.is_in_edition(s)
+                ],
                 "current_section_id": current_section_id,
                 "current_is_home": current_is_home,
             },
@@ -38,12 +42,63 @@ def nav_sections(current=None) -> str:
 @register.simple_tag
 def footer_pages() -> str:
     def links() -> str:
-        pages = selectors.public_only(InfoPage.objects.live()).order_by("path")
+        pages = editions.in_edition(selectors.public_only(InfoPage.objects.live()))
         return "".join(
-            str(format_html('<li><a href="{}">{}</a></li>', p.url, p.title)) for p in pages
+            str(format_html('<li><a href="{}">{}</a></li>', p.url, p.title))
+            for p in pages.order_by("path")
         )
 
-    return mark_safe(memo("footer_pages", links))  # noqa: S308 - built from escaped parts
+    key = ("footer_pages", get_language()) if editions.editions_enabled() else "footer_pages"
+    return mark_safe(memo(key, links))  # noqa: S308 - built from escaped parts
+
+
+@register.simple_tag
+def edition_alternates(page) -> str:
+    """``<link rel="alternate" hreflang>`` for each language ``page`` is published in, itself
+    included, and ``x-default`` for the default language's: the same on every translation.
+    Nothing with one language edition."""
+    if not isinstance(page, Page) or not editions.editions_enabled():
+        return ""
+    alternates = editions.page_alternates(page)
+    named = [(a.language, a.path) for a in alternates]
+    named += [("x-default", a.path) for a in alternates if a.language == settings.LANGUAGE_CODE]
+    links = [
+        format_html(
+            '<link rel="alternate" hreflang="{}" href="{}{}">', language, settings.BASE_URL, path
+        )
+        for language, path in named
+    ]
+    return mark_safe("".join(f"\n{link}" for link in links))  # noqa: S308 - escaped parts
+
+
+@register.simple_tag
+def edition_switch(page) -> str:
+    """Links to ``page`` in the other languages it is published in, each worded in its own
+    language ("Read in English" on the Russian page, "Читать по-русски" on the English one)."""
+    if not isinstance(page, Page) or not editions.editions_enabled():
+        return ""
+    links = []
+    for alternate in editions.page_alternates(page):
+        if alternate.is_current:
+            continue
+        with translation.override(alternate.language):
+            # Translators: a link to this page in your language, worded in your language.
+            words = gettext("Read in English")
+        links.append(
+            format_html(
+                '<li><a href="{}" hreflang="{}" lang="{}" rel="alternate">{}</a></li>',
+                alternate.path,
+                alternate.language,
+                alternate.language,
+                words,
+            )
+        )
+    if not links:
+        return ""
+    return format_html(
+        '\n    <ul class="edition-switch">{}</ul>',
+        mark_safe("".join(str(link) for link in links)),  # noqa: S308 - escaped parts
+    )
 
 
 @register.simple_tag

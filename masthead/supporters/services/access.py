@@ -18,9 +18,11 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def signin_request(*, email: str) -> bool:
-    """Queue a sign-in link for ``email`` if it belongs to a supporter. The caller answers
-    the reader the same either way; the return value is for tests and logs only."""
+def signin_request(*, email: str, language: str | None = None) -> bool:
+    """Queue a sign-in link for ``email`` if it belongs to a supporter, written in
+    ``language`` (the edition it was asked from; when not given, the language the supporter
+    last gave in). The caller
+    answers the reader the same either way; the return value is for tests and logs only."""
     from masthead.supporters.tasks import signin_link_email
 
     supporter = Supporter.objects.filter(email=email.strip().lower()).first()
@@ -28,7 +30,7 @@ def signin_request(*, email: str) -> bool:
         return False
     # The token is made by the worker and only its hash stored: no usable link sits in the
     # task queue or the database.
-    signin_link_email.enqueue(supporter_id=supporter.pk)
+    signin_link_email.enqueue(supporter_id=supporter.pk, language=language or "")
     return True
 
 

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from masthead.core.editions import known_language
 from masthead.payments.base import (
     Checkout,
     Frequency,
@@ -74,9 +75,12 @@ def contribution_start(
     idempotency_keys: list[str],
     is_test: bool,
     source_page: str = "",
+    language: str | None = None,
 ) -> tuple[Contribution, bool]:
     """Record what the reader asked to give, before any money moves; return it and whether
-    it is new. A request whose key was seen before returns that contribution instead."""
+    it is new. A request whose key was seen before returns that contribution instead.
+    ``language`` is the edition given from (the default's when not given): the receipt is
+    written in it, and so are the renewal notices of the support it starts."""
     existing = Contribution.objects.filter(idempotency_key__in=idempotency_keys).first()
     if existing is not None:
         return existing, False
@@ -95,6 +99,7 @@ def contribution_start(
                 idempotency_key=idempotency_keys[0],
                 checkout_token=secrets.token_urlsafe(24),
                 is_test=is_test,
+                language=known_language(language),
             )
             audit_record(
                 actor="reader",
@@ -334,6 +339,7 @@ def recurring_start(
             currency=(state.currency if state else "") or c.currency,
             frequency=(state.frequency if state and state.frequency else c.frequency),
             is_test=c.is_test,
+            language=c.language,
         )
         audit_record(
             actor=actor,
@@ -379,6 +385,8 @@ def contribution_renewal_record(
                 checkout_token=secrets.token_urlsafe(24),
                 is_test=recurring.is_test,
                 succeeded_at=at,
+                # Nobody is on a page: the receipt is in the language the support began in.
+                language=recurring.language,
             )
     except IntegrityError:
         return False  # recorded meanwhile by a concurrent delivery

@@ -7,9 +7,10 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from masthead.core.editions import known_language
 from masthead.payments.base import Frequency
 from masthead.supporters.amounts import format_amount
 from masthead.supporters.emails import email_send
@@ -33,18 +34,24 @@ def receipt_send(*, contribution_id: int) -> bool:
     if c is None or c.supporter is None or c.receipt_sent_at is not None:
         return False
     support = SupportSettings.load()
-    email_send(
-        to=c.supporter.email,
-        subject=gettext("Your receipt %(number)s") % {"number": c.receipt_number},
-        template="receipt",
-        context={
-            "contribution": c,
-            "amount": format_amount(c.amount_minor, c.currency),
-            "fee_cover": format_amount(c.fee_cover_minor, c.currency) if c.fee_cover_minor else "",
-            "thank_you": [p.strip() for p in support.thank_you_message.split("\n\n") if p.strip()],
-        },
-        test=c.is_test,
-    )
+    # In the language of the edition it was given from (a renewal: the supporter's).
+    with translation.override(known_language(c.language)):
+        email_send(
+            to=c.supporter.email,
+            subject=gettext("Your receipt %(number)s") % {"number": c.receipt_number},
+            template="receipt",
+            context={
+                "contribution": c,
+                "amount": format_amount(c.amount_minor, c.currency),
+                "fee_cover": format_amount(c.fee_cover_minor, c.currency)
+                if c.fee_cover_minor
+                else "",
+                "thank_you": [
+                    p.strip() for p in support.thank_you_message.split("\n\n") if p.strip()
+                ],
+            },
+            test=c.is_test,
+        )
     Contribution.objects.filter(pk=c.pk).update(receipt_sent_at=timezone.now())
     return True
 
@@ -92,16 +99,17 @@ def renewal_notices_send(*, now=None) -> int:
             )
             if not claimed:
                 continue
-        email_send(
-            to=r.supporter.email,
-            subject=gettext("Your annual support renews soon"),
-            template="renewal_notice",
-            context={
-                "recurring": r,
-                "amount": format_amount(r.amount_minor, r.currency),
-                "renews_on": r.current_period_end,
-            },
-            test=r.is_test,
-        )
+        with translation.override(known_language(r.language)):
+            email_send(
+                to=r.supporter.email,
+                subject=gettext("Your annual support renews soon"),
+                template="renewal_notice",
+                context={
+                    "recurring": r,
+                    "amount": format_amount(r.amount_minor, r.currency),
+                    "renews_on": r.current_period_end,
+                },
+                test=r.is_test,
+            )
         sent += 1
     return sent

@@ -9,9 +9,10 @@ import secrets
 from datetime import date, timedelta
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from masthead.core.editions import known_language
 from masthead.supporters.models import Reminder
 
 logger = logging.getLogger(__name__)
@@ -32,9 +33,10 @@ def months_later(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def reminder_create(*, email: str, when: str) -> tuple[Reminder, str]:
+def reminder_create(*, email: str, when: str, language: str | None = None) -> tuple[Reminder, str]:
     """Ask for a reminder; return it and the cancel token (for the confirmation email).
-    An address has at most one reminder: asking again moves it."""
+    An address has at most one reminder: asking again moves it. Both its emails are written
+    in ``language``, the edition it was asked from (the default language's when not given)."""
     from masthead.supporters.tasks import reminder_confirmation_email
 
     months = WHEN_CHOICES[when]
@@ -47,6 +49,7 @@ def reminder_create(*, email: str, when: str) -> tuple[Reminder, str]:
                 "remind_on": remind_on,
                 "cancel_token_hash": _hash(token),
                 "claimed_at": None,
+                "language": known_language(language),
             },
         )
         # The token travels to the worker only to be put into the email.
@@ -90,14 +93,15 @@ def reminders_send_due(*, today: date | None = None) -> int:
             continue  # another worker has it
         reminder = Reminder.objects.get(pk=reminder_id)
         try:
-            email_send(
-                to=reminder.email,
-                subject=gettext("You asked us to remind you"),
-                template="reminder",
-                # The reminder is deleted once sent: its link can only say so.
-                context={"cancel_token": secrets.token_urlsafe(24)},
-                test=test,
-            )
+            with translation.override(known_language(reminder.language)):
+                email_send(
+                    to=reminder.email,
+                    subject=gettext("You asked us to remind you"),
+                    template="reminder",
+                    # The reminder is deleted once sent: its link can only say so.
+                    context={"cancel_token": secrets.token_urlsafe(24)},
+                    test=test,
+                )
         except Exception:
             # Not sent (the mail server refused): release it for the next run.
             Reminder.objects.filter(pk=reminder_id).update(claimed_at=None)
