@@ -331,15 +331,21 @@ def _build(
     search_index: bool,
     progress: Progress,
 ) -> BuildReport:
+    from masthead.distribution.services.render import rendering_scope
+    from masthead.publishing.templatetags.publishing_tags import teasers_prerender
+
     started = time.monotonic()
     target = OutputTarget.from_settings(root=out, portable=portable_out)
     report = BuildReport(full=True)
     previous = Manifest.load(out)
     urls, records = selectors.site_urls()
     with memo.scope(fresh=True):
-        # Every article appears in some listing: their teasers are read at once, before the
-        # render workers fork (they share what is read here).
-        articles.teasers_preload()
+        # Every article appears in some listing: their teasers are read and rendered at once,
+        # before the render workers fork (they share what is made here, rather than each
+        # rendering most of them again).
+        live = articles.teasers_preload()
+        with rendering_scope():
+            teasers_prerender(live)
         results = _render(
             _jobs(urls),
             target,
