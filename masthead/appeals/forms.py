@@ -5,10 +5,17 @@ from django.core.exceptions import ValidationError
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from masthead.appeals.services import variant_keys_fill
+from masthead.core.editions import editions_enabled
 
 
 class AppealForm(WagtailAdminModelForm):
-    """The admin's appeal form: at least one variant, keys unique, empty keys filled in."""
+    """The admin's appeal form: at least one variant, keys unique, empty keys filled in. The
+    language is asked only when the site has more than one (else it stays the default)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not editions_enabled():
+            self.fields.pop("language", None)
 
     def _variant_forms(self) -> list[forms.Form]:
         formset = self.formsets.get("variants")

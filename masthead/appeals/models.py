@@ -12,15 +12,19 @@ The server never records a reader: ``VariantCounter`` and ``VariantRevenue`` hol
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, PreviewableMixin
 from wagtail.search import index
+
+from masthead.core.editions import default_language
 
 VARIANT_KEY_PATTERN = r"^[a-z0-9]{1,8}$"
 # What an appeal's message may contain: words, emphasis and links. No images or embeds: the
@@ -41,15 +45,22 @@ class Audience(models.TextChoices):
 
 
 class Frequency(models.TextChoices):
-    ONCE = "once", "Once"
-    MONTHLY = "monthly", "Monthly"
-    ANNUAL = "annual", "Annual"
+    # Readers see these on the appeal, in its language.
+    ONCE = "once", gettext_lazy("Once")
+    MONTHLY = "monthly", gettext_lazy("Monthly")
+    ANNUAL = "annual", gettext_lazy("Annual")
 
 
 class Currency(models.TextChoices):
     USD = "USD", "US dollar"
     EUR = "EUR", "Euro"
     GBP = "GBP", "Pound sterling"
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """The site's languages (``MASTHEAD_LANGUAGES``), read when asked so that the migration
+    does not change with the settings."""
+    return list(settings.LANGUAGES)
 
 
 class Appeal(PreviewableMixin, index.Indexed, ClusterableModel):
@@ -61,6 +72,14 @@ class Appeal(PreviewableMixin, index.Indexed, ClusterableModel):
         "switched on",
         default=True,
         help_text="Switched off, the appeal is not published at all (its results are kept).",
+    )
+    # An appeal's words are in one language: it is published for that language's edition
+    # (the pages whose <html lang> is it) and leads to that edition's support pages.
+    language = models.CharField(
+        max_length=15,
+        choices=language_choices,
+        default=default_language,
+        help_text="The edition whose readers see it: write the message in this language.",
     )
     placement = models.CharField(
         max_length=16,

@@ -13,12 +13,13 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.csp import CSP
 
 from masthead.appeals import publication, selectors
 from masthead.appeals.models import Appeal, AppealVariant
-from masthead.core.models import PublicationSettings
+from masthead.publishing.editions import page_language
 
 
 def article_with_appeal(
@@ -35,14 +36,15 @@ def article_with_appeal(
             request, "appeals/preview_no_article.html", {"appeal": appeal}, status=404
         )
     else:
-        settings_ = PublicationSettings.load(request_or_site=request)
-        document = publication.appeals_document(appeals=[], publication=settings_)
+        document = publication.appeals_document(appeals=[])
         if variant is not None:
-            document["appeals"] = [
-                publication.appeal_entry(appeal=appeal, variants=[variant], publication=settings_)
-            ]
-        response = article.specific.serve(request)
-        response.context_data["appeals_preview"] = document
+            document["appeals"] = [publication.appeal_entry(appeal=appeal, variants=[variant])]
+        # The article's edition, as its readers get it (an admin address is in the default
+        # language): rendered here, while that language is active.
+        with translation.override(page_language(article)):
+            response = article.specific.serve(request)
+            response.context_data["appeals_preview"] = document
+            response.render()
     add_never_cache_headers(response)
     patch_cache_control(response, private=True)
     if in_admin_panel:

@@ -11,7 +11,9 @@ Format (``format`` 1)::
      "supporterCookie": "mh_supporter", "snoozeCookie": "mh_appeal_snooze", "snoozeDays": 30,
      "snoozeStore": "masthead.snooze",
      "count": "/appeals/count", "css": "/static/appeals/appeals.<hash>.css",
-     "appeals": [{"id": 3, "placement": "article" | "banner" | "dialog",
+     "defaultLanguage": "en",
+     "appeals": [{"id": 3, "language": "en" | "ru" | …,
+                  "placement": "article" | "banner" | "dialog",
                   "audience": "non_supporters" | "supporters" | "everyone",
                   "from": <ms since epoch> | null, "until": <ms> | null,
                   "sections": {"only": [slug…], "never": [slug…]},
@@ -20,6 +22,11 @@ Format (``format`` 1)::
                   "variants": [{"key": "a", "weight": 1, "html": "<section…>"}]}]}
 
 Appeals come in the order the browser should prefer them (priority, then newest).
+
+One file serves every language edition. Each appeal names its language, its markup is written
+in it and its forms lead to that edition's support pages (``/ru/support/…``); the browser shows
+an appeal only on pages whose ``<html lang>`` is its language (``defaultLanguage`` for a page
+that names none). An older file without ``language`` means the default language everywhere.
 """
 
 from __future__ import annotations
@@ -31,9 +38,11 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import translation
 
 from masthead.appeals import reader_revenue
 from masthead.appeals.models import Appeal, AppealVariant, Frequency, Placement
+from masthead.core.models import edition_publication
 
 FORMAT = 1
 
@@ -42,17 +51,42 @@ def _ms(value: datetime | None) -> int | None:
     return int(value.timestamp() * 1000) if value else None
 
 
+def appeal_language(appeal: Appeal) -> str:
+    """The language an appeal is written in (the default one when it names none)."""
+    return appeal.language or settings.LANGUAGE_CODE
+
+
+class _PaymentMethods:
+    """The payment methods' labels in each language, read once per file."""
+
+    def __init__(self) -> None:
+        self._by_language: dict[str, list] = {}
+
+    def get(self, language: str) -> list:
+        if language not in self._by_language:
+            with translation.override(language):
+                self._by_language[language] = reader_revenue.payment_methods()
+        return self._by_language[language]
+
+
 def variant_html(
-    *, appeal: Appeal, variant: AppealVariant, publication, payment_methods: list | None = None
+    *, appeal: Appeal, variant: AppealVariant, payment_methods: list | None = None
 ) -> str:
-    if payment_methods is None:
-        payment_methods = reader_revenue.payment_methods()
+    """The variant's markup in the appeal's language: its words, and its forms' addresses in
+    that language's edition (``reverse`` gives ``/ru/support/…`` with Russian active)."""
+    with translation.override(appeal_language(appeal)):
+        if payment_methods is None:
+            payment_methods = reader_revenue.payment_methods()
+        return _variant_html(appeal=appeal, variant=variant, payment_methods=payment_methods)
+
+
+def _variant_html(*, appeal: Appeal, variant: AppealVariant, payment_methods: list) -> str:
     return render_to_string(
         "appeals/appeal.html",
         {
             "appeal": appeal,
             "variant": variant,
-            "publication": publication,
+            "publication": edition_publication(appeal_language(appeal)),
             "placement": appeal.placement,
             "dom_id": f"appeal-{appeal.pk or 'new'}",
             "frequencies": Frequency.choices,
@@ -74,13 +108,13 @@ def appeal_entry(
     *,
     appeal: Appeal,
     variants: Iterable[AppealVariant],
-    publication,
-    payment_methods: list | None = None,
+    payment_methods: _PaymentMethods | None = None,
 ) -> dict:
-    if payment_methods is None:
-        payment_methods = reader_revenue.payment_methods()
+    language = appeal_language(appeal)
+    methods = (payment_methods or _PaymentMethods()).get(language)
     return {
         "id": appeal.pk or 0,
+        "language": language,
         "placement": appeal.placement,
         "audience": appeal.audience,
         "from": _ms(appeal.starts_at),
@@ -104,8 +138,7 @@ def appeal_entry(
                 "html": variant_html(
                     appeal=appeal,
                     variant=variant,
-                    publication=publication,
-                    payment_methods=payment_methods,
+                    payment_methods=methods,
                 ),
             }
             for variant in variants
@@ -113,9 +146,9 @@ def appeal_entry(
     }
 
 
-def appeals_document(*, appeals: Iterable[Appeal], publication) -> dict:
+def appeals_document(*, appeals: Iterable[Appeal]) -> dict:
     """The whole file. ``appeals`` come from ``selectors.appeals_published``."""
-    payment_methods = reader_revenue.payment_methods()
+    payment_methods = _PaymentMethods()
     return {
         "format": FORMAT,
         "supporterCookie": reader_revenue.SUPPORTER_COOKIE,
@@ -124,11 +157,11 @@ def appeals_document(*, appeals: Iterable[Appeal], publication) -> dict:
         "snoozeStore": reader_revenue.SNOOZE_STORE,
         "count": reverse("appeals:count"),
         "css": static("appeals/appeals.css"),
+        "defaultLanguage": settings.LANGUAGE_CODE,
         "appeals": [
             appeal_entry(
                 appeal=appeal,
                 variants=appeal.variants.all(),
-                publication=publication,
                 payment_methods=payment_methods,
             )
             for appeal in appeals

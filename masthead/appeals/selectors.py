@@ -6,10 +6,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 
 from masthead.appeals import stats
 from masthead.appeals.models import Appeal, AppealVariant, VariantCounter
+from masthead.core.editions import editions_enabled
+from masthead.publishing.editions import locale_languages
 from masthead.publishing.models import ArticlePage
 from masthead.publishing.selectors import public_only
 
@@ -17,9 +20,10 @@ from masthead.publishing.selectors import public_only
 def appeals_published(*, now: datetime) -> QuerySet[Appeal]:
     """Appeals that browsers should know about: switched on, not over, with a variant that has
     a share of readers. Appeals that have not started yet are included (the browser checks the
-    dates), so that the file need not change the moment one starts."""
+    dates), so that the file need not change the moment one starts. An appeal in a language
+    the site no longer has an edition in is left out: no page would show it."""
     return (
-        Appeal.objects.filter(enabled=True)
+        Appeal.objects.filter(enabled=True, language__in=[code for code, _ in settings.LANGUAGES])
         .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now))
         .filter(variants__weight__gt=0)
         .distinct()
@@ -38,11 +42,16 @@ def appeals_published(*, now: datetime) -> QuerySet[Appeal]:
 
 
 def appeal_preview_article(*, appeal: Appeal, article_id: int | None = None) -> ArticlePage | None:
-    """A real article to preview an appeal on: the one asked for, else the latest one the
-    appeal's section and tag rules allow, else the latest of all."""
+    """A real article to preview an appeal on: the one asked for, else the latest one in the
+    appeal's language that its section and tag rules allow, else the latest in its language,
+    else the latest of all."""
     live = public_only(ArticlePage.objects.live()).order_by("-first_published_at", "-pk")
     if article_id is not None:
         return live.filter(pk=article_id).first()
+    every = live
+    if editions_enabled():
+        locales = [pk for pk, code in locale_languages().items() if code == appeal.language]
+        live = live.filter(locale_id__in=locales)
     fitting = live
     if appeal.pk:
         sections = list(appeal.include_sections.all())
@@ -58,7 +67,7 @@ def appeal_preview_article(*, appeal: Appeal, article_id: int | None = None) -> 
         excluded_tags = list(appeal.exclude_tags.all())
         if excluded_tags:
             fitting = fitting.exclude(tagged_items__tag__in=excluded_tags)
-    return fitting.first() or live.first()
+    return fitting.first() or live.first() or every.first()
 
 
 # --- Results ----------------------------------------------------------------------------------

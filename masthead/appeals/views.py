@@ -27,7 +27,6 @@ from django.views.decorators.http import require_safe
 
 from masthead.appeals import preview, publication, selectors, services
 from masthead.appeals.models import Appeal, AppealVariant
-from masthead.core.models import PublicationSettings
 from masthead.core.public_forms import PublicForm, Rate, Refusal, public_post_check
 
 logger = logging.getLogger(__name__)
@@ -53,7 +52,6 @@ def active(request: HttpRequest) -> HttpResponse:
     CDNs may keep it. Edits invalidate the page cache; others keep it for max-age seconds."""
     document = publication.appeals_document(
         appeals=selectors.appeals_published(now=timezone.now()),
-        publication=PublicationSettings.load(request_or_site=request),
     )
     response = HttpResponse(
         json.dumps(document, separators=(",", ":"), ensure_ascii=False),

@@ -3,8 +3,11 @@ variant on a real article, and a results page per appeal."""
 
 from __future__ import annotations
 
+import django_filters
 from django.forms import CheckboxSelectMultiple
 from django.urls import reverse
+from django.utils.functional import cached_property
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
@@ -21,7 +24,8 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from masthead.appeals import selectors
 from masthead.appeals.forms import AppealForm
-from masthead.appeals.models import Appeal
+from masthead.appeals.models import Appeal, language_choices
+from masthead.core.editions import editions_enabled
 
 
 class AppealResultsView(snippet_views.InspectView):
@@ -48,7 +52,30 @@ class AppealResultsView(snippet_views.InspectView):
         return context
 
 
+class AppealFilterSet(WagtailFilterSet):
+    """Status, placement and audience; the language too when the site has more than one."""
+
+    language = django_filters.ChoiceFilter(label="Language", choices=language_choices)
+
+    class Meta:
+        model = Appeal
+        fields = ["enabled", "placement", "audience", "language"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not editions_enabled():
+            del self.filters["language"]
+
+
 class AppealIndexView(snippet_views.IndexView):
+    @cached_property
+    def columns(self):
+        columns = super().columns
+        if editions_enabled():
+            language = Column("language", label="Language", accessor="get_language_display")
+            columns = [*columns[:2], language, *columns[2:]]  # after the checkbox and name
+        return columns
+
     def get_list_more_buttons(self, instance):
         buttons = [b for b in super().get_list_more_buttons(instance) if b.label != "Inspect"]
         return buttons
@@ -88,7 +115,7 @@ class AppealViewSet(SnippetViewSet):
         "ends_at",
         "priority",
     ]
-    list_filter = ["enabled", "placement", "audience"]
+    filterset_class = AppealFilterSet
     search_fields = ["name"]
 
     edit_handler = TabbedInterface(
@@ -96,6 +123,7 @@ class AppealViewSet(SnippetViewSet):
             ObjectList(
                 [
                     FieldPanel("name"),
+                    FieldPanel("language"),  # left out of the form with one language
                     FieldPanel("enabled"),
                     FieldPanel("placement"),
                     InlinePanel(

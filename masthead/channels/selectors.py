@@ -10,7 +10,7 @@ from django.conf import settings
 from masthead.channels.models import ChannelPost
 from masthead.channels.providers import CHANNELS, channel_languages
 from masthead.channels.providers.base import Article, Photo
-from masthead.core.models import PublicationSettings
+from masthead.core.models import edition_publication
 from masthead.distribution.models import Mirror
 from masthead.distribution.selectors import mirror_settings, mirrors_available
 from masthead.publishing.editions import page_language
@@ -74,7 +74,7 @@ def article_for_channel(*, page: ArticlePage, photo_spec: str | None) -> Article
         url=settings.BASE_URL + path,
         mirror_url=mirror + path if mirror else "",
         onion_url=onion + path if onion else "",
-        publication=PublicationSettings.load().name,
+        publication=edition_publication(article_language(page)).name,
         language=article_language(page).split("-")[0],
         photo=photo,
     )

@@ -51,6 +51,11 @@ def known_language(language: str | None) -> str:
     return settings.LANGUAGE_CODE
 
 
+def edition_languages() -> list[tuple[str, str]]:
+    """(code, name) of every edition's language: the choices of a field that names one."""
+    return list(settings.LANGUAGES)
+
+
 def edition_prefix(language: str) -> str:
     """Where ``language``'s edition starts: ``/`` for the default, ``/ru/`` for another."""
     return "/" if language == settings.LANGUAGE_CODE else f"/{language}/"

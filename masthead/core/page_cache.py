@@ -173,6 +173,13 @@ def connect_invalidation() -> None:
     post_delete.connect(
         invalidate, sender="wagtailcore.Page", dispatch_uid="page-cache-page-delete"
     )
+    # An edition's wording of the publication is shown as soon as it exists, even new.
+    for signal in (post_save, post_delete):
+        signal.connect(
+            invalidate,
+            sender="core.PublicationWording",
+            dispatch_uid=f"page-cache-wording-{signal}",
+        )
     # A page made private (or public again) must leave (or join) what readers are answered.
     uid = "page-cache-view-restriction"
     post_save.connect(invalidate, sender="wagtailcore.PageViewRestriction", dispatch_uid=uid)

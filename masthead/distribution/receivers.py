@@ -68,6 +68,15 @@ def site_changed(created=False, update_fields=None, **kwargs) -> None:
     static_output_rebuild.enqueue()
 
 
+def wording_changed(**kwargs) -> None:
+    """An edition's wording of the publication (shown on that edition's every page), new or
+    changed: render everything."""
+    if _enabled():
+        from masthead.distribution.tasks import static_output_rebuild
+
+        static_output_rebuild.enqueue()
+
+
 def origins_changed(**kwargs) -> None:
     from masthead.core.public_forms import allowed_origins_invalidate
 
@@ -111,6 +120,11 @@ def connect() -> None:
         )
         for model in (PublicationSettings, MirrorSettings, "wagtailcore.Site"):
             signal.connect(site_changed, sender=model, dispatch_uid=f"distribution-{model}-{name}")
+        signal.connect(
+            wording_changed,
+            sender="core.PublicationWording",
+            dispatch_uid=f"distribution-wording-{name}",
+        )
         # Cached pages show the mirrors (mirrors.json) and the onion address (every page).
         # A new mirror changes mirrors.json; a newly created settings row (made on a first
         # render) changes nothing shown.

@@ -178,6 +178,14 @@ def author_listing_key(author_id: int) -> Key:
 # The 404 page, rendered by asking for an address that is no page; written as 404.html.
 NOT_FOUND_PATH = "/404.html"
 
+
+def not_found_paths() -> list[str]:
+    """Each language edition's 404 page, in its language: ``/404.html``, ``/ru/404.html``…
+    (what nginx answers a missing address with, by the edition the address is in)."""
+    others = [code for code in _editions() if code != settings.LANGUAGE_CODE]
+    return [NOT_FOUND_PATH, *(f"{edition_prefix(code)}404.html" for code in others)]
+
+
 # Only the app answers these: the admin, APIs, payment steps, webhooks and its health.
 APP_PREFIXES = ("/admin/", "/django-admin/", "/api/", "/payments/", "/healthz")
 # Never rendered to files: the above, and files that are copied or generated rather than
@@ -405,44 +413,64 @@ def section_listing_urls(
 def tag_listing_urls(
     *, slugs: Iterable[str] | None = None, expect: bool = False
 ) -> Iterator[SiteUrl]:
+    """Each language edition's listing of each tag its articles carry (``/tags/…``,
+    ``/ru/tags/…``)."""
     from masthead.publishing import selectors as publishing
+    from masthead.publishing.editions import in_edition
+    from masthead.publishing.models import ArticlePage
     from masthead.publishing.views import PER_PAGE
 
-    tags = publishing.tags_in_use()
-    if slugs is not None:
-        tags = tags.filter(slug__in=list(slugs))
-    for tag in tags:
-        deps = frozenset({tag_listing_key(tag.slug)})
-        listing = _listing(publishing.articles_for_tag(tag=tag), expect, tag.n)
-        yield from _paginated(f"/tags/{tag.slug}/", listing, PER_PAGE, deps, f"tag:{tag.slug}")
+    slugs = None if slugs is None else list(slugs)
+    for language in _editions() or [settings.LANGUAGE_CODE]:
+        found = []
+        with translation.override(language):  # read inside, yielded outside
+            tags = publishing.tags_in_use(in_edition(ArticlePage.objects.all()))
+            if slugs is not None:
+                tags = tags.filter(slug__in=slugs)
+            for tag in tags:
+                articles = in_edition(publishing.articles_for_tag(tag=tag))
+                found.append((tag.slug, _listing(articles, expect, tag.n)))
+        for slug, listing in found:
+            deps = frozenset({tag_listing_key(slug)})
+            base = f"{edition_prefix(language)}tags/{slug}/"
+            yield from _paginated(base, listing, PER_PAGE, deps, f"tag:{slug}")
 
 
 def author_listing_urls(
     *, author_ids: Iterable[int] | None = None, expect: bool = False
 ) -> Iterator[SiteUrl]:
-    """Authors with at least one live article (a byline links there)."""
+    """Authors with at least one live article in a language edition, in that edition
+    (``/authors/…``, ``/ru/authors/…``: a byline links to its article's edition's)."""
     from django.db.models import Count, Q
 
     from masthead.publishing import selectors as publishing
+    from masthead.publishing.editions import in_edition
     from masthead.publishing.models import ArticlePage, Author
     from masthead.publishing.views import PER_PAGE
 
-    live = publishing.public_only(ArticlePage.objects.live()).values("pk")
-    authors = Author.objects.annotate(
-        n=Count("article_links", filter=Q(article_links__page__in=live), distinct=True)
-    ).filter(n__gt=0)
-    if author_ids is not None:
-        authors = authors.filter(pk__in=list(author_ids))
-    for author in authors:
-        changed = frozenset({Key(Kind.AUTHOR, author.pk)})
-        yield from _paginated(
-            author.get_absolute_url(),
-            _listing(publishing.articles_for_author(author=author), expect, author.n),
-            PER_PAGE,
-            changed | {author_listing_key(author.pk)},
-            f"author:{author.pk}",
-            page_deps=changed,
-        )
+    author_ids = None if author_ids is None else list(author_ids)
+    for language in _editions() or [settings.LANGUAGE_CODE]:
+        found = []
+        with translation.override(language):  # read inside, yielded outside
+            live = in_edition(publishing.public_only(ArticlePage.objects.live())).values("pk")
+            authors = Author.objects.annotate(
+                n=Count("article_links", filter=Q(article_links__page__in=live), distinct=True)
+            ).filter(n__gt=0)
+            if author_ids is not None:
+                authors = authors.filter(pk__in=author_ids)
+            for author in authors:
+                articles = in_edition(publishing.articles_for_author(author=author))
+                found.append((author, _listing(articles, expect, author.n)))
+        for author, listing in found:
+            changed = frozenset({Key(Kind.AUTHOR, author.pk)})
+            yield from _paginated(
+                author.edition_url(language),
+                listing,
+                PER_PAGE,
+                changed | {author_listing_key(author.pk)},
+                f"author:{author.pk}",
+                page_deps=changed,
+            )
 
 
 def archive_urls(*, expect: bool = False) -> Iterator[SiteUrl]:
@@ -475,12 +503,19 @@ def collection_urls() -> Iterator[SiteUrl]:
     yield SiteUrl("/search/offline-index.js", articles | {SHOWS_EVERY_ARTICLE}, source)
 
 
+def search_paths() -> list[str]:
+    """Each language edition's search page: ``/search/``, ``/ru/search/``."""
+    return [f"{root}search/" for root in ["/", *(edition_prefix(c) for c in _editions()[1:])]]
+
+
 def fixed_urls() -> Iterator[SiteUrl]:
     """Files that change only with the site's settings."""
     source = frozenset({"fixed"})
     yield SiteUrl("/robots.txt", frozenset({SITE}), source)
-    yield SiteUrl("/search/", frozenset({SITE}), source)
-    yield SiteUrl(NOT_FOUND_PATH, frozenset({SITE}), source)
+    for path in search_paths():
+        yield SiteUrl(path, frozenset({SITE}), source)
+    for path in not_found_paths():
+        yield SiteUrl(path, frozenset({SITE}), source)
     yield SiteUrl("/mirrors/", frozenset({MIRRORS, SITE}), source)
     yield SiteUrl("/mirrors.json", frozenset({MIRRORS, SITE}), source)
     yield SiteUrl("/mirrors.js", frozenset({MIRRORS, SITE}), source)
@@ -538,7 +573,7 @@ def _literal_route(pattern) -> str | None:
 
     if not isinstance(pattern, RoutePattern) or pattern.converters:
         return None
-    return str(pattern._route)
+    return str(pattern)  # RoutePattern's str() is its route text
 
 
 def site_urls() -> tuple[list[SiteUrl], list[PageRecord]]:

@@ -4,7 +4,6 @@ from masthead.distribution import views
 
 app_name = "distribution"
 urlpatterns = [
-    path("search/", views.search_page, name="search"),
     path("search/offline-index.js", views.offline_index, name="search-offline-index"),
     path("mirrors/", views.mirrors_page, name="mirrors"),
     path("mirrors.json", views.mirrors_json, name="mirrors-json"),

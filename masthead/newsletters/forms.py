@@ -22,13 +22,20 @@ class SignupForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": gettext_lazy("There is no newsletter called %(value)s.")},
     )
+    # Set by a form that shows the lists as choices: ticking none is then a mistake to point
+    # out, not a signup for the pre-selected lists.
+    lists_shown = forms.BooleanField(required=False)
     # The honeypot: hidden from people, filled in by some bots.
     website = forms.CharField(required=False, max_length=500)
     source = forms.CharField(required=False, max_length=SOURCE_PAGE_MAX_LENGTH)
 
-    def __init__(self, *args, newsletters, **kwargs):
+    def __init__(self, *args, newsletters, offered, **kwargs):
+        """``newsletters``: every list that may be named; ``offered``: those of the page's
+        language edition, what a signup that names none joins (its pre-selected ones, or its
+        only one)."""
         super().__init__(*args, **kwargs)
         self.newsletters = list(newsletters)
+        self.offered = list(offered)
         self.fields["lists"].choices = [(n.slug, n.name) for n in self.newsletters]
 
     def clean_email(self) -> str:
@@ -44,9 +51,12 @@ class SignupForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if "lists" in cleaned and not cleaned["lists"]:
-            if len(self.newsletters) == 1:
-                cleaned["lists"] = [self.newsletters[0].slug]
-            elif self.newsletters:
+            preselected = [n for n in self.offered if n.is_default]
+            if len(self.offered) == 1:
+                cleaned["lists"] = [self.offered[0].slug]
+            elif preselected and not cleaned.get("lists_shown"):
+                cleaned["lists"] = [n.slug for n in preselected]
+            elif self.offered:
                 raise ValidationError({"lists": gettext("Choose at least one newsletter.")})
             else:
                 raise ValidationError(gettext("There is no newsletter to sign up for yet."))

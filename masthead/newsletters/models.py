@@ -11,6 +11,7 @@ from datetime import time
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -24,7 +25,7 @@ from wagtail.admin.panels import (
 from wagtail.models import Orderable, PreviewableMixin
 from wagtail.search import index
 
-from masthead.core.editions import default_language
+from masthead.core.editions import default_language, editions_enabled
 
 EMAIL_MAX_LENGTH = 254  # RFC 5321 path limit
 SOURCE_PAGE_MAX_LENGTH = 200
@@ -32,6 +33,12 @@ SOURCE_PAGE_MAX_LENGTH = 200
 
 def new_subscriber_key() -> str:
     return secrets.token_hex(8)
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """The site's languages (``MASTHEAD_LANGUAGES``), read when a form asks: the migration
+    does not freeze them."""
+    return list(settings.LANGUAGES)
 
 
 class Newsletter(models.Model):
@@ -78,6 +85,14 @@ class Newsletter(models.Model):
         default=False,
         help_text="Ticked by default in the signup block; its latest edition is the Preview.",
     )
+    # The language edition the list belongs to: its signup forms, its pages under that
+    # edition's address (/ru/newsletter/…), its emails written in that language.
+    language = models.CharField(
+        max_length=15,
+        choices=language_choices,
+        default=default_language,
+        help_text="The edition whose readers are offered it; its emails are in this language.",
+    )
     sort_order = models.PositiveSmallIntegerField(default=0)
     include_mirrors = models.BooleanField(
         "list the mirrors",
@@ -90,6 +105,7 @@ class Newsletter(models.Model):
     panels = [
         FieldPanel("name"),
         FieldPanel("slug"),
+        FieldPanel("language"),
         FieldPanel("description"),
         FieldRowPanel([FieldPanel("sender_name"), FieldPanel("sender_email")]),
         MultiFieldPanel(
@@ -112,8 +128,9 @@ class Newsletter(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        """In the edition being read (``/ru/newsletter/…`` on a Russian page)."""
-        return reverse("newsletters:archive", args=[self.slug])
+        """In its own edition (``/ru/newsletter/…`` for a Russian list), wherever it is named."""
+        with translation.override(self.edition_language):
+            return reverse("newsletters:archive", args=[self.slug])
 
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
@@ -122,6 +139,17 @@ class Newsletter(models.Model):
 
         if self.slug in RESERVED_SLUGS:
             raise ValidationError({"slug": f"“{self.slug}” is the address of another page."})
+
+    @property
+    def edition_language(self) -> str:
+        """The language its pages and emails are in: its own, when the site has that edition
+        (the default's for a language since removed). With one edition, the active language,
+        as before lists had one: the site's, or the one a caller chose."""
+        if not editions_enabled():
+            return translation.get_language() or settings.LANGUAGE_CODE
+        if self.language in dict(settings.LANGUAGES):
+            return self.language
+        return settings.LANGUAGE_CODE
 
     @property
     def kind_label(self) -> str:
@@ -286,7 +314,8 @@ class Edition(PreviewableMixin, ClusterableModel):
         return self.subject
 
     def get_absolute_url(self) -> str:
-        return reverse("newsletters:edition", args=[self.newsletter.slug, self.pk])
+        with translation.override(self.newsletter.edition_language):
+            return reverse("newsletters:edition", args=[self.newsletter.slug, self.pk])
 
     @property
     def is_editable(self) -> bool:

@@ -8,19 +8,35 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from masthead.core.editions import editions_enabled
 from masthead.newsletters.models import Delivery, Edition, Newsletter, Subscriber, Subscription
 
 
 def newsletters_public() -> QuerySet[Newsletter]:
+    """Every list offered to readers, in every language."""
     return Newsletter.objects.filter(is_public=True).order_by("-is_default", "sort_order", "name")
 
 
+def newsletters_offered() -> QuerySet[Newsletter]:
+    """The lists offered in the language edition being read (``/ru/…``: the Russian lists),
+    the pre-selected first: every public list when the site has one edition."""
+    lists = newsletters_public()
+    if not editions_enabled():
+        return lists
+    return lists.filter(language=translation.get_language() or settings.LANGUAGE_CODE)
+
+
 def newsletter_primary() -> Newsletter | None:
-    """The list the Preview link shows: the pre-selected one, else the first offered."""
-    return newsletters_public().first()
+    """The list the Preview link shows: the edition's pre-selected one, else its first."""
+    return newsletters_offered().first()
+
+
+def newsletter_offered_get(*, slug: str) -> Newsletter | None:
+    """A public list whose pages are in the edition being read (its archive is there)."""
+    return newsletters_offered().filter(slug=slug).first()
 
 
 def newsletters_by_slugs(*, slugs: list[str]) -> list[Newsletter]:
@@ -77,12 +93,12 @@ def editions_sent(*, newsletter: Newsletter) -> QuerySet[Edition]:
 
 
 def edition_sent_get(*, newsletter_slug: str, edition_id: int) -> Edition | None:
+    """A sent edition of a list of the language edition being read."""
     return (
         Edition.objects.select_related("newsletter")
         .filter(
             pk=edition_id,
-            newsletter__slug=newsletter_slug,
-            newsletter__is_public=True,
+            newsletter__in=newsletters_offered().filter(slug=newsletter_slug),
             status=Edition.Status.SENT,
         )
         .first()
@@ -90,7 +106,9 @@ def edition_sent_get(*, newsletter_slug: str, edition_id: int) -> Edition | None
 
 
 def edition_for_preview() -> Edition | None:
-    """The latest sent edition of the primary list; else a sample of recent articles."""
+    """The latest sent edition of the edition's primary list; else a sample of its recent
+    articles."""
+    from masthead.publishing.editions import in_edition
     from masthead.publishing.selectors import articles_live
 
     newsletter = newsletter_primary()
@@ -107,8 +125,35 @@ def edition_for_preview() -> Edition | None:
             "first edition has not gone out yet."
         ),
     )
-    sample._sample_articles = list(articles_live()[:5])
+    sample._sample_articles = list(in_edition(articles_live())[:5])
     return sample
+
+
+PRIVACY_POLICY_PATH = "/privacy/"  # the page the consent lines name, in the default edition
+
+
+def privacy_policy_path() -> str:
+    """Where the edition being read keeps the privacy policy: ``/ru/privacy/``, or the
+    translation of the page at ``/privacy/``, when it is live; else ``/privacy/`` itself."""
+    from wagtail.models import Page
+
+    from masthead.core.editions import edition_prefix
+    from masthead.publishing.editions import page_alternates, public_path
+    from masthead.publishing.selectors import public_only
+
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    if not editions_enabled() or language == settings.LANGUAGE_CODE:
+        return PRIVACY_POLICY_PATH
+    own = edition_prefix(language) + PRIVACY_POLICY_PATH[1:]
+    for page in public_only(Page.objects.live()).filter(slug=PRIVACY_POLICY_PATH.strip("/")):
+        path = public_path(page.url_path)
+        if path == own:
+            return own
+        if path == PRIVACY_POLICY_PATH:
+            for alternate in page_alternates(page):
+                if alternate.language == language:
+                    return alternate.path
+    return PRIVACY_POLICY_PATH
 
 
 @dataclass(frozen=True)
@@ -164,9 +209,10 @@ def subscriber_by_key(*, key: str) -> Subscriber | None:
 
 
 def subscriber_lists(*, subscriber: Subscriber) -> list[tuple[Newsletter, Subscription | None]]:
-    """Every public list, with the reader's subscription to it (or None)."""
+    """The lists of the edition being read and every other list the reader is on, with the
+    reader's subscription to each (or None)."""
     theirs = {s.newsletter_id: s for s in subscriber.subscriptions.all()}
-    lists = list(newsletters_public())
+    lists = list(newsletters_offered())
     extra = Newsletter.objects.filter(pk__in=theirs).exclude(pk__in=[n.pk for n in lists])
     return [(n, theirs.get(n.pk)) for n in [*lists, *extra]]
 

@@ -69,14 +69,14 @@ def confirmation_email_send(subscriber_id: int) -> bool:
 
 def _confirmation_email_send(subscriber) -> bool:
     from masthead.core.editions import edition_prefix
-    from masthead.core.models import PublicationSettings
+    from masthead.core.models import edition_publication
     from masthead.newsletters import tokens
     from masthead.newsletters.models import Subscription
 
     subscriptions = list(subscriber.subscriptions.select_related("newsletter"))
     pending = [s.newsletter for s in subscriptions if s.status == Subscription.Status.PENDING]
     confirmed = [s.newsletter for s in subscriptions if s.status == Subscription.Status.CONFIRMED]
-    publication = PublicationSettings.load()
+    publication = edition_publication()  # the reader's language is active
     context = {
         "publication": publication,
         "pending": pending,

@@ -70,7 +70,7 @@ def _answer(request, *, status: int, message: str, title: str, errors=None, form
                 "message": message,
                 "ok": 200 <= status < 300,
                 "form": form,
-                "newsletters": selectors.newsletters_public(),
+                "newsletters": selectors.newsletters_offered(),
             },
             status=status,
         )
@@ -119,7 +119,7 @@ def _link_post_refused(request) -> HttpResponse | None:
 @require_safe
 @reads_query()
 def newsletter_index(request: HttpRequest) -> HttpResponse:
-    newsletters = list(selectors.newsletters_public())
+    newsletters = list(selectors.newsletters_offered())
     latest = {n.pk: selectors.editions_sent(newsletter=n).first() for n in newsletters}
     return render(
         request,
@@ -135,7 +135,8 @@ def newsletter_index(request: HttpRequest) -> HttpResponse:
 @require_safe
 @reads_query()
 def newsletter_archive(request: HttpRequest, slug: str) -> HttpResponse:
-    newsletter = Newsletter.objects.filter(slug=slug, is_public=True).first()
+    # A list's archive is in its own edition: /newsletter/<slug>/ or /ru/newsletter/<slug>/.
+    newsletter = selectors.newsletter_offered_get(slug=slug)
     if newsletter is None:
         raise Http404("No such newsletter.")
     return render(
@@ -193,7 +194,13 @@ def signup(request: HttpRequest) -> HttpResponse:
         return redirect("newsletters:index")
     if refusal := public_post_check(request=request, form=SIGNUP_FORM):
         return _forbidden(request) if refusal == Refusal.ORIGIN else _too_many(request)
-    form = SignupForm(request.POST, newsletters=selectors.newsletters_public())
+    # Any public list may be named; without a choice the reader joins what the page's edition
+    # pre-selects (a signup from /ru/ joins the Russian list).
+    form = SignupForm(
+        request.POST,
+        newsletters=selectors.newsletters_public(),
+        offered=selectors.newsletters_offered(),
+    )
     if not form.is_valid():
         return _answer(
             request,

@@ -11,6 +11,8 @@ from django.urls import path
 from django.utils.functional import cached_property
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import ObjectList
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.widgets import HeaderButton, ListingButton
 from wagtail.snippets.models import register_snippet
@@ -22,6 +24,7 @@ from wagtail.snippets.views.snippets import (
     SnippetViewSetGroup,
 )
 
+from masthead.core.editions import editions_enabled
 from masthead.newsletters import admin_views
 from masthead.newsletters.models import (
     AuditEntry,
@@ -54,10 +57,43 @@ def register_admin_urls():
 # --- Newsletters ----------------------------------------------------------------------------
 
 
+# A list's language is worth showing when the site has more than one (``core.editions``):
+# with one language the form, the listing and its filters stay as they were.
+
+
+class NewsletterForm(WagtailAdminModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not editions_enabled():
+            del self.fields["language"]  # its FieldPanel hides itself; the default is kept
+
+
+class NewsletterFilterSet(WagtailFilterSet):
+    class Meta:
+        model = Newsletter
+        fields = ["language"]
+
+
+class NewsletterIndexView(IndexView):
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        if editions_enabled():
+            self.filterset_class = NewsletterFilterSet
+
+    @cached_property
+    def columns(self):
+        columns = super().columns
+        if editions_enabled():
+            columns.insert(1, Column("language", label="Language", accessor="get_language_display"))
+        return columns
+
+
 class NewsletterViewSet(SnippetViewSet):
     model = Newsletter
     icon = "mail"
     menu_label = "Newsletters"
+    index_view_class = NewsletterIndexView
+    edit_handler = ObjectList(Newsletter.panels, base_form_class=NewsletterForm)
     list_display = ["name", "cadence", "send_weekday", "send_time", "is_public", "is_default"]
     copy_view_enabled = False
 

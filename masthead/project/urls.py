@@ -8,6 +8,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from masthead.core.editions import edition_urlpatterns
+from masthead.distribution import views as distribution_views
 from masthead.project import health
 from masthead.publishing import feeds, sitemaps, views
 
@@ -38,17 +39,13 @@ site_patterns = [
     path("robots.txt", views.robots_txt),
     path("sitemap.xml", sitemaps.sitemap, name="sitemap"),
     path("news-sitemap.xml", sitemaps.news_sitemap),
-    path("authors/<uslug:slug>/", views.author_detail, name="author"),
-    path("authors/<uslug:slug>/page/<int:number>/", views.author_detail, name="author-page"),
-    path("tags/<uslug:slug>/", views.tag_detail, name="tag"),
-    path("tags/<uslug:slug>/page/<int:number>/", views.tag_detail, name="tag-page"),
     # Uploaded images. In production a web server or object storage serves them instead.
     re_path(
         r"^media/(?P<path>.*)$",
         cache_control(max_age=86400, public=True)(serve_file),
         {"document_root": settings.MEDIA_ROOT},
     ),
-    path("", include("masthead.distribution.urls")),  # search, mirrors.json
+    path("", include("masthead.distribution.urls")),  # mirrors, the search index
 ]
 
 # Each language edition's pages, archive, feeds, newsletter and support pages: the default's at
@@ -64,6 +61,12 @@ edition_patterns = [
     path("feeds/atom.xml", feeds.ArticlesAtomFeed(), name="feed-atom"),
     path("feeds/<slug:section>/rss.xml", feeds.ArticlesFeed(), name="section-feed-rss"),
     path("feeds/<slug:section>/atom.xml", feeds.ArticlesAtomFeed(), name="section-feed-atom"),
+    # An author's and a tag's articles in this edition: /authors/…, /ru/authors/….
+    path("authors/<uslug:slug>/", views.author_detail, name="author"),
+    path("authors/<uslug:slug>/page/<int:number>/", views.author_detail, name="author-page"),
+    path("tags/<uslug:slug>/", views.tag_detail, name="tag"),
+    path("tags/<uslug:slug>/page/<int:number>/", views.tag_detail, name="tag-page"),
+    path("search/", distribution_views.search_page, name="search"),
     path("archive/", views.archive, name="archive"),
     path("archive/page/<int:number>/", views.archive, name="archive-page"),
     path("", include(wagtail_urls)),

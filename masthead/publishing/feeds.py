@@ -15,7 +15,7 @@ from django.utils.translation import get_language
 
 from masthead.core.editions import edition_prefix, editions_enabled
 from masthead.core.memo import memo_showing
-from masthead.core.models import PublicationSettings
+from masthead.core.models import edition_publication
 from masthead.publishing import selectors
 from masthead.publishing.editions import in_edition
 from masthead.publishing.models import ArticlePage
@@ -53,7 +53,7 @@ class ArticlesFeed(Feed):
     feed_type = FullTextRss
 
     def get_object(self, request, section: str | None = None):
-        self.publication = PublicationSettings.load(request_or_site=request)
+        self.publication = edition_publication(request=request)  # the feed's edition's
         self.edition_root = edition_prefix(get_language()) if editions_enabled() else "/"
         if section is None:
             return None

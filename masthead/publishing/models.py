@@ -23,10 +23,11 @@ from wagtail.models import Orderable, Page, PageViewRestriction
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
-from masthead.core.editions import editions_enabled
+from masthead.core.editions import edition_prefix, editions_enabled
 from masthead.core.memo import memo
 from masthead.core.page_cache import QueryParameters
 from masthead.publishing.blocks import ArticleBodyBlock, InfoBodyBlock
+from masthead.publishing.editions import in_edition, page_language
 from masthead.publishing.pagination import FIRST, PAGE_QUERY, redirect_query_page
 
 
@@ -63,7 +64,15 @@ class Author(index.Indexed, models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
+        """The author's listing in the default language edition."""
         return f"/authors/{self.slug}/"
+
+    def edition_url(self, language: str | None) -> str:
+        """The author's listing in ``language``'s edition: ``/ru/authors/…`` (the default
+        edition's is ``get_absolute_url``)."""
+        if not editions_enabled():
+            return self.get_absolute_url()
+        return f"{edition_prefix(language)}authors/{self.slug}/"
 
 
 class PublicPage:
@@ -83,8 +92,6 @@ class PublicPage:
     def serve(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         self.query_clean(request)
         if editions_enabled():
-            from masthead.publishing.editions import page_language
-
             with translation.override(page_language(self)):
                 return super().serve(request, *args, **kwargs)
         return super().serve(request, *args, **kwargs)
@@ -129,11 +136,8 @@ class HomePage(PublicPage, Page):
         With language editions, Wagtail routes from the home page of the request's language
         (``/ru/…``), or from the default one when that edition has no live home page: then
         there is no such page."""
-        if editions_enabled():
-            from masthead.publishing.editions import page_language
-
-            if page_language(self) != translation.get_language():
-                raise Http404
+        if editions_enabled() and page_language(self) != translation.get_language():
+            raise Http404
         if not path_components:
             return super().route(request, path_components)
         from masthead.publishing import selectors
@@ -151,16 +155,12 @@ class HomePage(PublicPage, Page):
         if "page" in request.GET:
             archive = "/archive/"
             if editions_enabled():
-                from masthead.core.editions import edition_prefix
-                from masthead.publishing.editions import page_language
-
                 archive = edition_prefix(page_language(self)) + "archive/"
             return redirect_query_page(request, archive)
         return super().serve(request, *args, **kwargs)
 
     def get_context(self, request: HttpRequest, *args, **kwargs) -> dict:
         from masthead.publishing import selectors
-        from masthead.publishing.editions import in_edition
 
         context = super().get_context(request, *args, **kwargs)
         lead = selectors.home_lead_article(home=self)

@@ -65,13 +65,15 @@ def teasers(pks: Iterable[int]) -> list[ArticlePage]:
     return [known[pk] for pk in pks if known[pk] is not None]
 
 
-def teasers_preload() -> None:
+def teasers_preload() -> list[ArticlePage]:
     """Read every live article at once, with its tags, into the open scope (a full build
-    shows them all, in listings and on their own pages)."""
+    shows them all, in listings and on their own pages). Returns them."""
     known: dict[int, ArticlePage | None] = memo("teaser_articles", dict)
     tags = Prefetch("tagged_items", queryset=ArticleTag.objects.select_related("tag"))
     live = articles_live().prefetch_related(tags).iterator(chunk_size=2000)
-    known.update(unrecorded(lambda: [(a.pk, a) for a in live]))
+    loaded = unrecorded(lambda: list(live))
+    known.update((a.pk, a) for a in loaded)
+    return loaded
 
 
 def article_shows(article: ArticlePage) -> list[Shown]:
@@ -276,8 +278,12 @@ def _read_more_index() -> _ReadMoreIndex:
     return memo("read_more_index", _ReadMoreIndex)
 
 
-def tags_in_use() -> QuerySet[Tag]:
-    live_ids = public_only(ArticlePage.objects.live()).values("pk")
+def tags_in_use(articles: QuerySet[ArticlePage] | None = None) -> QuerySet[Tag]:
+    """Tags of live, public articles (of ``articles`` only, if given: a language edition's),
+    each with ``n``, the number of those articles that carry it."""
+    if articles is None:
+        articles = ArticlePage.objects.all()
+    live_ids = public_only(articles.live()).values("pk")
     return (
         Tag.objects.filter(publishing_articletag_items__content_object_id__in=live_ids)
         .annotate(n=Count("publishing_articletag_items"))

@@ -6,16 +6,16 @@ from xml.sax.saxutils import escape
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import escape as escape_html
 from django.utils.timezone import localtime
 from django.views.decorators.http import require_safe
 from wagtail.models import Site
 
-from masthead.core.editions import editions_enabled
-from masthead.core.models import PublicationSettings
+from masthead.core.editions import edition_prefix, editions_enabled
+from masthead.core.models import edition_publication
 from masthead.publishing import editions, selectors
-from masthead.publishing.models import Author
+from masthead.publishing.models import ArticlePage, Author
 
 NEWS_WINDOW = timedelta(hours=48)
 URL_SAFE = "/~:@!$&'()*+,;="  # django.urls.reverse keeps these unquoted
@@ -52,12 +52,18 @@ def _page_rows() -> list[tuple[str, datetime | None, object]]:
 
 
 def listing_locations() -> list[str]:
-    """Author and tag listings and the archive: views rather than pages in the tree."""
-    paths = ["/archive/"]
-    paths += [
-        a.get_absolute_url() for a in Author.objects.filter(article_links__isnull=False).distinct()
-    ]
-    paths += [f"/tags/{t.slug}/" for t in selectors.tags_in_use()]
+    """Author and tag listings and the archive: views rather than pages in the tree; each
+    language edition's, with its articles' authors and tags."""
+    languages = [code for code, _name in settings.LANGUAGES] if editions_enabled() else [None]
+    paths = []
+    for language in languages:
+        with translation.override(language):
+            root = edition_prefix(language) if language else "/"
+            articles = editions.in_edition(ArticlePage.objects.all())
+            authors = Author.objects.filter(article_links__page__in=articles.values("pk"))
+            paths.append(f"{root}archive/")
+            paths += [a.edition_url(language) for a in authors.distinct()]
+            paths += [f"{root}tags/{t.slug}/" for t in selectors.tags_in_use(articles)]
     return paths
 
 
@@ -101,7 +107,6 @@ def sitemap(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def news_sitemap(request: HttpRequest) -> HttpResponse:
-    publication = PublicationSettings.load(request_or_site=request)
     since = timezone.now() - NEWS_WINDOW
     articles = selectors.articles_live().filter(first_published_at__gte=since)[:1000]
     lines = [
@@ -109,14 +114,18 @@ def news_sitemap(request: HttpRequest) -> HttpResponse:
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
         ' xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">',
     ]
+    names: dict[str, str] = {}
     for article in articles:
+        language = editions.page_language(article)
+        if language not in names:  # each edition's name for the publication, read once
+            names[language] = edition_publication(language, request=request).name
         lines += [
             "<url>",
             f"<loc>{escape(settings.BASE_URL + article.url)}</loc>",
             "<news:news>",
             "<news:publication>",
-            f"<news:name>{escape(publication.name)}</news:name>",
-            f"<news:language>{escape(editions.page_language(article))}</news:language>",
+            f"<news:name>{escape(names[language])}</news:name>",
+            f"<news:language>{escape(language)}</news:language>",
             "</news:publication>",
             f"<news:publication_date>{article.published_at.isoformat()}</news:publication_date>",
             f"<news:title>{escape(article.title)}</news:title>",

@@ -28,15 +28,21 @@ def _listing(
     return render(request, template, {"articles": articles, "base_path": base_path, **extra})
 
 
+def _edition_root() -> str:
+    """Where the language edition being read starts: ``/``, or ``/ru/``."""
+    return edition_prefix(get_language()) if editions_enabled() else "/"
+
+
 @require_safe
 @reads_query(**PAGE_QUERY)
 def author_detail(request: HttpRequest, slug: str, number: int = FIRST) -> HttpResponse:
+    """The author's articles in the language edition being read."""
     author = get_object_or_404(Author, slug=slug)
     return _listing(
         request,
         template="publishing/author_listing.html",
-        base_path=author.get_absolute_url(),
-        queryset=selectors.articles_for_author(author=author),
+        base_path=author.edition_url(get_language()),
+        queryset=in_edition(selectors.articles_for_author(author=author)),
         number=number,
         author=author,
     )
@@ -45,14 +51,15 @@ def author_detail(request: HttpRequest, slug: str, number: int = FIRST) -> HttpR
 @require_safe
 @reads_query(**PAGE_QUERY)
 def tag_detail(request: HttpRequest, slug: str, number: int = FIRST) -> HttpResponse:
+    """The tag's articles in the language edition being read: none there, no listing."""
     tag = get_object_or_404(Tag, slug=slug)
-    articles = selectors.articles_for_tag(tag=tag)
+    articles = in_edition(selectors.articles_for_tag(tag=tag))
     if not articles.exists():
         raise Http404("No published articles carry this tag.")
     return _listing(
         request,
         template="publishing/tag_listing.html",
-        base_path=f"/tags/{tag.slug}/",
+        base_path=f"{_edition_root()}tags/{tag.slug}/",
         queryset=articles,
         number=number,
         tag=tag,
@@ -63,7 +70,7 @@ def tag_detail(request: HttpRequest, slug: str, number: int = FIRST) -> HttpResp
 @reads_query(**PAGE_QUERY)
 def archive(request: HttpRequest, number: int = FIRST) -> HttpResponse:
     """Every article of the language edition being read, newest first."""
-    root = edition_prefix(get_language()) if editions_enabled() else "/"
+    root = _edition_root()
     return _listing(
         request,
         template="publishing/archive.html",

@@ -17,9 +17,10 @@ from masthead.core.origins import api_origin
 
 
 def email_send(*, to: str, subject: str, template: str, context: dict, test: bool = False) -> None:
-    from masthead.core.models import PublicationSettings
+    from masthead.core.models import edition_publication
 
-    publication = PublicationSettings.load()
+    # In the language the email is written in (the caller activates the reader's).
+    publication = edition_publication()
     context = {
         "publication": publication,
         "API_ORIGIN": api_origin(),

@@ -21,7 +21,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, InlinePan
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.models import Orderable
 
-from masthead.core.editions import default_language
+from masthead.core.editions import default_language, edition_languages
 from masthead.payments.base import Frequency, RecurringStatus
 from masthead.supporters.amounts import AmountError, Currency, parse_suggestions
 
@@ -391,6 +391,15 @@ class AmountChoice(Orderable):
     setting = ParentalKey(SupportSettings, on_delete=models.CASCADE, related_name="amount_choices")
     frequency = models.CharField(max_length=10, choices=Frequency.choices)
     currency = models.CharField(max_length=3, choices=Currency.choices)
+    language = models.CharField(
+        max_length=15,
+        blank=True,
+        choices=edition_languages,
+        help_text=(
+            "The language edition these amounts are for. Blank: every edition without a row "
+            "of its own for this frequency and currency."
+        ),
+    )
     amounts = models.CharField(max_length=100, help_text="Separated by commas, e.g. 2, 5, 10")
     preselected = models.DecimalField(
         max_digits=9, decimal_places=2, null=True, blank=True, help_text="One of the amounts."
@@ -404,7 +413,7 @@ class AmountChoice(Orderable):
     )
 
     panels = [
-        FieldRowPanel([FieldPanel("frequency"), FieldPanel("currency")]),
+        FieldRowPanel([FieldPanel("frequency"), FieldPanel("currency"), FieldPanel("language")]),
         FieldPanel("amounts"),
         FieldRowPanel([FieldPanel("preselected"), FieldPanel("minimum")]),
     ]

@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.http import HttpRequest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from masthead.payments import registry
 from masthead.payments.base import Frequency, PaymentProvider
@@ -24,6 +25,7 @@ from masthead.supporters.amounts import (
     parse_suggestions,
 )
 from masthead.supporters.models import (
+    AmountChoice,
     BlockedAttempts,
     Contribution,
     RecurringSupport,
@@ -54,9 +56,21 @@ def support_settings(*, request: HttpRequest | None = None) -> SupportSettings:
     return SupportSettings.load(request_or_site=request)
 
 
-def amount_options(*, support: SupportSettings) -> dict[tuple[str, str], AmountOptions]:
-    """Suggested amounts per frequency and currency: the editors' rows, else the defaults."""
-    rows = {(row.frequency, row.currency): row for row in support.amount_choices.all()}
+def amount_options(
+    *, support: SupportSettings, language: str | None = None
+) -> dict[tuple[str, str], AmountOptions]:
+    """Suggested amounts per frequency and currency in the edition in ``language`` (the active
+    language when None): the editors' rows for that language, else their rows for every
+    edition (no language), else the defaults."""
+    language = language or translation.get_language() or settings.LANGUAGE_CODE
+    own: dict[tuple[str, str], AmountChoice] = {}
+    shared: dict[tuple[str, str], AmountChoice] = {}
+    for row in support.amount_choices.all():
+        if row.language == language:
+            own.setdefault((row.frequency, row.currency), row)
+        elif not row.language:
+            shared.setdefault((row.frequency, row.currency), row)
+    rows = shared | own
     result = {}
     for frequency in Frequency:
         for currency in ("USD", "EUR", "GBP"):
@@ -81,13 +95,14 @@ def amount_options(*, support: SupportSettings) -> dict[tuple[str, str], AmountO
     return result
 
 
-def form_options(*, support: SupportSettings) -> FormOptions:
+def form_options(*, support: SupportSettings, language: str | None = None) -> FormOptions:
+    """What the form offers in the edition in ``language`` (the active language when None)."""
     return FormOptions(
         frequencies=support.frequencies_enabled,
         currencies=support.currencies_enabled,
         default_frequency=support.default_frequency,
         default_currency=support.default_currency,
-        amounts=amount_options(support=support),
+        amounts=amount_options(support=support, language=language),
         methods=registry.providers_available(test_mode=support.test_mode),
         cover_fees=support.cover_fees_enabled and support.fee_percent > 0,
         fee_percent=support.fee_percent,

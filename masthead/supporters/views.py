@@ -23,7 +23,7 @@ from django.views.decorators.csp import csp_override
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
-from masthead.core.models import PublicationSettings
+from masthead.core.models import edition_publication
 from masthead.core.page_cache import reads_query
 from masthead.core.public_forms import (
     PublicForm,
@@ -312,7 +312,7 @@ def _payment_step(request: HttpRequest, token: str, *, card_step: bool) -> HttpR
                 "Nothing was charged. Please start again and choose another way to pay."
             ),
         )
-    publication = PublicationSettings.load(request_or_site=request)
+    publication = edition_publication(request=request)
     checkout = services.contribution_checkout(contribution=contribution, site_name=publication.name)
     action_url = request.path
     if request.method == "POST":

@@ -24,14 +24,17 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from masthead.accounts.testing import browser_sign_in, demo_totp_key
 from masthead.appeals import reader_revenue
 from masthead.project.demo import appeals as demo
-from masthead.project.demo import content
+from masthead.project.demo import content, content_ru
 from masthead.project.tests.demo_server import SOURCE_ROOT
+from masthead.publishing.tests.editions import russian
 
 pytestmark = pytest.mark.browser
 # Generous, for a loaded machine: these bound a wait, and are never asserted as a speed.
 expect.set_options(timeout=15_000)
 
 ARTICLES = [f"/{a['section']}/{a['slug']}/" for a in content.ARTICLES]
+RUSSIAN_ARTICLES = [f"/ru/{a['section']}/{a['slug']}/" for a in content_ru.ARTICLES_RU]
+RUSSIAN_HEADINGS = {v["key"]: v["heading"] for v in content_ru.APPEAL_RU["variants"]}
 HEADINGS = {"a": content.PUBLICATION["appeal_heading"], "b": "Varnia's news needs its readers now"}
 THANK_YOU = "Thank you for supporting the Courier"
 STORE = "masthead.appeals"
@@ -361,6 +364,55 @@ def test_the_reminder_sign_up_keeps_appeals_away_until_the_reminder(demo_site, b
         assert cookies[reader_revenue.SNOOZE_COOKIE].startswith("until:")
         nxt = ARTICLES[demo.ARTICLE_MIN_ARTICLES]
         assert read(page, demo_site.url(nxt)) == "none"
+
+
+# --- Language editions ------------------------------------------------------------------------
+
+
+def test_each_edition_shows_the_appeal_in_its_own_language(demo_site, browser, ids):
+    """The demo runs in English and Russian: one appeals file, and each article shows the
+    appeal written in its language, which leads to its own edition's support pages."""
+    with reader(browser) as context:
+        page = context.new_page()
+        # Reading counts in either edition: two English articles, then a Russian one.
+        for url in ARTICLES[: demo.ARTICLE_MIN_ARTICLES - 1]:
+            assert read(page, demo_site.url(url)) == "none"
+        assert read(page, demo_site.url(RUSSIAN_ARTICLES[0])) == "article"
+        assert page.evaluate("document.documentElement.lang") == "ru"
+        appeal = article_appeal(page)
+        expect(appeal).to_have_count(1)
+        expect(appeal).to_have_attribute("data-appeal", str(ids[demo.RUSSIAN_ARTICLE_APPEAL]))
+        key = appeal.get_attribute("data-variant")
+        region = page.get_by_role("region", name=RUSSIAN_HEADINGS[key])
+        expect(region).to_be_visible()
+        for name in ("Once", "Monthly", "Annual"):
+            expect(region.get_by_role("radio", name=russian(name))).to_be_visible()
+        expect(region.get_by_text(russian("Not ready to support today?"))).to_be_visible()
+        expect(region.get_by_role("link", name=russian("Remind me later"))).to_have_attribute(
+            "href", "/ru/support/remind/"
+        )
+        expect(region.locator("form")).to_have_attribute("action", "/ru/support/contribute/")
+        for heading in HEADINGS.values():  # never the English appeal here
+            expect(page.get_by_role("region", name=heading)).to_have_count(0)
+        results = Axe().run(page)
+        assert results.violations_count == 0, results.generate_report()
+
+        # An English article, the same reader: the English appeal, in English.
+        assert read(page, demo_site.url(ARTICLES[demo.ARTICLE_MIN_ARTICLES])) == "article"
+        assert page.evaluate("document.documentElement.lang") == "en"
+        appeal = article_appeal(page)
+        expect(appeal).to_have_attribute("data-appeal", str(ids[demo.ARTICLE_APPEAL]))
+        region = page.get_by_role("region", name=HEADINGS[appeal.get_attribute("data-variant")])
+        expect(region.get_by_role("button", name="Continue")).to_be_visible()
+        expect(region.locator("form")).to_have_attribute("action", reader_revenue.contribute_url())
+
+        # Back in Russian, Continue leads into the Russian support flow.
+        assert read(page, demo_site.url(RUSSIAN_ARTICLES[1])) == "article"
+        region = page.get_by_role("region", name=RUSSIAN_HEADINGS[key])
+        region.get_by_role("button", name=russian("Continue")).click()
+        page.wait_for_url("**/ru/support/**")
+        page.wait_for_load_state()
+        assert page.evaluate("document.documentElement.lang") == "ru"
 
 
 # --- Counters ---------------------------------------------------------------------------------

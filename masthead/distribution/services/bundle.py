@@ -84,13 +84,11 @@ def _chosen_files(manifest: Manifest, days: int | None) -> tuple[dict[str, dict]
             if path in recent:
                 chosen[name] = entry
             continue
-        listing = any(
-            source.split(":")[0] in ("section", "tag", "author", "archive")
-            for source in entry.get("sources", ())
-        )
-        # Listing pages beyond a section's or the archive's first, and tag and author pages:
-        # only those that show an article the bundle holds.
-        if listing and ("/page/" in path or path.startswith(("/tags/", "/authors/"))):
+        kinds = {source.split(":")[0] for source in entry.get("sources", ())}
+        listing = bool(kinds & {"section", "tag", "author", "archive"})
+        # Listing pages beyond a section's or the archive's first, and tag and author pages
+        # (every edition's): only those that show an article the bundle holds.
+        if listing and ("/page/" in path or kinds & {"tag", "author"}):
             shown = {
                 str(key.value)
                 for key in map(Key.parse, entry["deps"])

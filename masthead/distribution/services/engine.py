@@ -108,7 +108,7 @@ def redirect_stub(location: str) -> bytes:
 
 
 def render_job(renderer, target: OutputTarget, job: Job) -> FileResult:
-    from masthead.distribution.selectors import NOT_FOUND_PATH
+    from masthead.distribution.selectors import not_found_paths
     from masthead.distribution.services.output import (
         OutputError,
         digest,
@@ -127,7 +127,7 @@ def render_job(renderer, target: OutputTarget, job: Job) -> FileResult:
     result.status, result.content_type = rendered.status, rendered.content_type
     if rendered.status == 200 and rendered.public:
         body, is_html = rendered.body, rendered.is_html
-    elif job.path == NOT_FOUND_PATH and rendered.status == 404:
+    elif rendered.status == 404 and job.path in not_found_paths():
         body, is_html = rendered.body, True
     elif rendered.status in REDIRECT_STATUSES and rendered.location and rendered.public:
         body, is_html = redirect_stub(rendered.location), True

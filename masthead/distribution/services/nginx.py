@@ -114,6 +114,7 @@ def nginx_config(
         "app_prefixes": APP_PREFIXES if app else (),
         "headers": _header_lines(security_headers()),
         "search_headers": _header_lines(security_headers(search=True)),
+        "search_paths": selectors.search_paths(),
         "page_headers": _header_lines(page_headers),
         "source_page_paths": source_page_paths,
         "source_page_headers": _header_lines(source_page_headers()),

@@ -208,7 +208,7 @@ class _References(HTMLParser):
             rels = set((a.get("rel") or "").lower().split())
             if rels & LOADING_RELS:
                 self._add("load", a.get("href"))
-            elif "alternate" in rels:
+            elif "alternate" in rels and not a.get("hreflang"):
                 self._add("link", a.get("href"))  # feeds; canonical may name the main site
         elif tag == "form":
             method = (a.get("method") or "get").lower()

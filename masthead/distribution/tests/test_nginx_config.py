@@ -13,6 +13,7 @@ import socket
 import subprocess
 import sys
 import threading
+import urllib.error
 import urllib.request
 
 import pytest
@@ -121,28 +122,16 @@ def _local_address() -> str:
 
 
 @contextlib.contextmanager
-def _nginx_in_front_of_echo(tmp_path, *args: str, listen_host: str):
+def _nginx_running(tmp_path, *args: str, listen_host: str = "127.0.0.1", probe: str = "/"):
+    """nginx with the generated standalone configuration (``args`` for ``nginx-config``),
+    answering at the origin yielded with the configuration; stopped afterwards."""
     if not os.access(NGINX, os.X_OK):
         pytest.fail(f"nginx is needed at {NGINX} (apt-get install nginx)", pytrace=False)
-    echo = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Echo)
-    threading.Thread(target=echo.serve_forever, daemon=True).start()
     port = free_port()
-    (tmp_path / "site").mkdir()
     config = nginx_config(
         tmp_path,
-        "--root",
-        str(tmp_path / "site"),
-        "--listen",
-        f"{listen_host}:{port}",
-        "--app",
-        f"http://127.0.0.1:{echo.server_address[1]}",
-        "--onion",
-        "",
-        "--source-page",
-        "",
-        "--standalone",
-        str(tmp_path),
-        *args,
+        *("--listen", f"{listen_host}:{port}", "--onion", "", "--source-page", ""),
+        *("--standalone", str(tmp_path), *args),
     )
     (tmp_path / "nginx.conf").write_text(config)
     log = tmp_path / "error.log"
@@ -155,10 +144,27 @@ def _nginx_in_front_of_echo(tmp_path, *args: str, listen_host: str):
     )
     origin = f"http://{listen_host}:{port}"
     try:
-        wait_for(origin + "/api/x", process, log)
+        wait_for(origin + probe, process, log)
         yield origin, config
     finally:
         stop(process)
+
+
+@contextlib.contextmanager
+def _nginx_in_front_of_echo(tmp_path, *args: str, listen_host: str):
+    echo = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Echo)
+    threading.Thread(target=echo.serve_forever, daemon=True).start()
+    (tmp_path / "site").mkdir()
+    app = f"http://127.0.0.1:{echo.server_address[1]}"
+    try:
+        with _nginx_running(
+            tmp_path,
+            *("--root", str(tmp_path / "site"), "--app", app, *args),
+            listen_host=listen_host,
+            probe="/api/x",
+        ) as running:
+            yield running
+    finally:
         echo.shutdown()
         echo.server_close()
 
@@ -239,3 +245,30 @@ def test_requests_are_logged_without_the_readers_address(tmp_path):
     standalone = nginx_config(tmp_path, *EXAMPLE, "--standalone", str(tmp_path))
     assert f"access_log {tmp_path.resolve()}/access.log masthead_private;" not in standalone
     assert "access_log off;" in standalone
+
+
+def test_a_missing_address_gets_the_404_page_of_its_language_edition(tmp_path):
+    """nginx alone (no app) answers what is not a file with the 404 page of the edition the
+    address is in (/ru/404.html for /ru/…), and with /404.html elsewhere, with status 404."""
+    site = tmp_path / "site"
+    (site / "ru" / "politics").mkdir(parents=True)
+    (site / "politics").mkdir()
+    (site / "404.html").write_text("<p>We could not find that page</p>")
+    (site / "ru" / "404.html").write_text("<p>Мы не нашли эту страницу</p>")
+    (site / "ru" / "politics" / "index.html").write_text("<p>Политика</p>")
+
+    def get(origin: str, path: str) -> tuple[int, str, str]:
+        try:
+            with urllib.request.urlopen(origin + path, timeout=10) as response:
+                return response.status, response.headers["Cache-Control"], response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.headers["Cache-Control"], error.read().decode()
+
+    with _nginx_running(tmp_path, "--root", str(site)) as (origin, _config):
+        assert get(origin, "/ru/politics/")[0] == 200
+        for path in ("/ru/no-such-page/", "/ru/politics/no-such-story/", "/ru/x.xml"):
+            status, cache, body = get(origin, path)
+            assert (status, body) == (404, "<p>Мы не нашли эту страницу</p>"), path
+            assert cache == "public, max-age=60"
+        for path in ("/no-such-page/", "/politics/no-such-story/", "/rus/x/", "/static/x.css"):
+            assert get(origin, path)[:3:2] == (404, "<p>We could not find that page</p>"), path

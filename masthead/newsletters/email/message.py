@@ -153,7 +153,7 @@ class MessageTemplate:
         self.sender_address = rendered.sender_address
         self.domain = rendered.sender_address.rpartition("@")[2] or "localhost"
         boundary = "=_masthead_" + secrets.token_hex(12)
-        unsubscribe_base = f"{settings.BASE_URL}/newsletter/unsubscribe/"
+        unsubscribe_base = rendered.unsubscribe_base
         mailto = quote(unsubscribe_mailto, safe="@")
         parts: list = [
             _address_header("From", sender_name, rendered.sender_address),
@@ -231,7 +231,7 @@ class MessageTemplate:
 
     def headers_for_backend(self, personal: Personal) -> dict[str, str]:
         """The same list headers, for backends that build their own message (ESP APIs)."""
-        base = f"{settings.BASE_URL}/newsletter/unsubscribe/"
+        base = self.rendered.unsubscribe_base
         return {
             "Message-ID": personal.message_id,
             "List-Id": self.rendered.list_id,

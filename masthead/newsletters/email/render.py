@@ -22,12 +22,14 @@ from urllib.parse import urljoin, urlsplit
 import css_inline
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.html import strip_tags
 from django.utils.translation import gettext, gettext_lazy, pgettext
 from wagtail.rich_text import expand_db_html
 
-from masthead.core.models import PublicationSettings
+from masthead.core.editions import edition_prefix
+from masthead.core.models import edition_publication
 
 # Letters and digits only: survives HTML escaping, URL building and quoted-printable as is.
 TOKEN_PLACEHOLDER = "MHTOKENc0ffee42d00d"  # noqa: S105 - a marker, not a secret
@@ -214,15 +216,21 @@ def edition_email_context(
     *, edition, preview: bool = False, articles=None, web: bool = False
 ) -> dict:
     """What the email templates need; ``web``: for the web version instead (root-relative
-    links and images, see ``WEB_LINKS``)."""
+    links and images, see ``WEB_LINKS``). Its links are those of the list's language edition
+    (``/ru/newsletter/…`` for a Russian list)."""
+    with translation.override(edition.newsletter.edition_language):
+        return _edition_email_context(edition=edition, preview=preview, articles=articles, web=web)
+
+
+def _edition_email_context(*, edition, preview: bool, articles, web: bool) -> dict:
     from masthead.newsletters import selectors
 
     newsletter = edition.newsletter
     ways_in = _ways_in() if newsletter.include_mirrors else []
     mirror = next((w["url"] for w in ways_in if w["label"] == MIRROR_LABEL), "")
     links = WEB_LINKS if web else email_links(mirror=mirror)
-    web_path = edition.get_absolute_url() if edition.pk else "/newsletter/preview/"
-    publication = PublicationSettings.load()
+    web_path = edition.get_absolute_url() if edition.pk else reverse("newsletters:preview")
+    publication = edition_publication()  # the list's language is active
     if articles is None:
         articles = selectors.edition_articles(edition=edition)
     when = edition.sent_at or edition.scheduled_at or timezone.now()
@@ -237,13 +245,14 @@ def edition_email_context(
         "items": edition_items(articles=articles, full_text=edition.full_text, links=links),
         "full_text": edition.full_text,
         "base_url": settings.BASE_URL,
+        "home_url": absolute(edition_prefix(translation.get_language())),
         "web_url": absolute(web_path),
         # Emails name the newest mirror besides the main site, where it is blocked.
         "mirror": links.mirror,
         "mirror_web_url": links.mirror + web_path if links.mirror else "",
         "archive_url": absolute(newsletter.get_absolute_url()),
-        "unsubscribe_url": absolute(f"/newsletter/unsubscribe/{token}/"),
-        "manage_url": absolute(f"/newsletter/manage/{token}/"),
+        "unsubscribe_url": absolute(reverse("newsletters:unsubscribe", args=[token])),
+        "manage_url": absolute(reverse("newsletters:manage", args=[token])),
         "preview": preview,
         "ways_in": ways_in,
     }
@@ -271,6 +280,7 @@ class RenderedEdition:
     list_id: str
     html: str  # CSS inlined; TOKEN_PLACEHOLDER where each reader's token goes
     text: str
+    unsubscribe_base: str  # the list's one-click address, its reader's token and "/" to follow
     headers: dict[str, str] = field(default_factory=dict)
 
     def personalise(self, token: str) -> tuple[str, str]:
@@ -296,6 +306,12 @@ def list_id_for(newsletter) -> str:
 
 
 def edition_render(*, edition, preview: bool = False, articles=None) -> RenderedEdition:
+    """The email in its list's language, whatever language is active (the worker's)."""
+    with translation.override(edition.newsletter.edition_language):
+        return _edition_render(edition=edition, preview=preview, articles=articles)
+
+
+def _edition_render(*, edition, preview: bool, articles) -> RenderedEdition:
     context = edition_email_context(edition=edition, preview=preview, articles=articles)
     html = email_html_inline(render_to_string("newsletters/email/edition.html", context))
     text = render_to_string("newsletters/email/edition.txt", context)
@@ -308,4 +324,5 @@ def edition_render(*, edition, preview: bool = False, articles=None) -> Rendered
         list_id=list_id_for(newsletter),
         html=html,
         text=text,
+        unsubscribe_base=context["unsubscribe_url"].removesuffix(f"{TOKEN_PLACEHOLDER}/"),
     )

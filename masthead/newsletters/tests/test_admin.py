@@ -5,8 +5,9 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from masthead.accounts.testing import sign_in_verified
-from masthead.newsletters.models import AuditEntry, Edition, Subscriber, Subscription
+from masthead.newsletters.models import AuditEntry, Edition, Newsletter, Subscriber, Subscription
 from masthead.newsletters.tests import factories
+from masthead.publishing.tests.editions import two_editions  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -142,3 +143,54 @@ def test_a_newsletter_cannot_take_the_address_of_another_page(client, editor):
     )
     assert response.status_code == 200
     assert "is the address of another page" in response.content.decode()
+
+
+def test_a_lists_language_is_shown_only_when_the_site_has_several(client, editor):
+    """One language: the list's form and listing are as they were; its language is the site's."""
+    add = client.get("/admin/snippets/newsletters/newsletter/add/")
+    assert add.status_code == 200 and b'name="language"' not in add.content
+    listing = client.get("/admin/snippets/newsletters/newsletter/")
+    assert listing.status_code == 200 and b"Language" not in listing.content
+    response = client.post(
+        "/admin/snippets/newsletters/newsletter/add/",
+        {
+            "name": "Weekly",
+            "slug": "weekly",
+            "sender_name": "The Courier",
+            "sender_email": "newsletter@news.example.org",
+            "cadence": "weekly",
+            "send_weekday": "4",
+            "send_time": "09:00",
+            "sort_order": "0",
+            "is_public": "on",
+        },
+    )
+    assert response.status_code == 302
+    assert Newsletter.objects.get(slug="weekly").language == "en"
+
+
+def test_editors_choose_and_filter_by_a_lists_language(client, editor, two_editions):  # noqa: F811
+    factories.newsletter(name="The Friday Courier", slug="friday")
+    factories.newsletter(name="Пятничный «Курьер»", slug="friday-ru", language="ru")
+    add = client.get("/admin/snippets/newsletters/newsletter/add/")
+    assert (
+        b'name="language"' in add.content and b'<option value="ru">Russian</option>' in add.content
+    )
+    listing = client.get("/admin/snippets/newsletters/newsletter/?language=ru").content.decode()
+    assert "Language" in listing and "Пятничный «Курьер»" in listing
+    assert "The Friday Courier" not in listing
+    refused = client.post(
+        "/admin/snippets/newsletters/newsletter/add/",
+        {
+            "name": "X",
+            "slug": "x",
+            "sender_name": "X",
+            "sender_email": "x@news.example.org",
+            "cadence": "weekly",
+            "send_weekday": "4",
+            "send_time": "09:00",
+            "sort_order": "0",
+            "language": "de",
+        },
+    )
+    assert refused.status_code == 200 and not Newsletter.objects.filter(slug="x").exists()

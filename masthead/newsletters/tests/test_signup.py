@@ -16,8 +16,10 @@ def weekly():
     return factories.newsletter(name="The Friday Courier", slug="friday")
 
 
-def signup(client, email, *, lists=("friday",), json=True, **kwargs):
+def signup(client, email, *, lists=("friday",), json=True, lists_shown=None, **kwargs):
     data = {"email": email, "lists": list(lists), "source": "/politics/story/"}
+    if lists_shown:
+        data["lists_shown"] = lists_shown
     return post_form(client, "/newsletter/signup/", data, json=json, **kwargs)
 
 
@@ -168,7 +170,25 @@ def test_unknown_list_is_refused(client, weekly):
     assert not Subscriber.objects.exists()
 
 
-def test_several_lists_need_a_choice(client, weekly):
+def test_several_lists_shown_need_a_choice(client, weekly):
+    factories.newsletter(name="Breaking", slug="breaking", is_default=False)
+    # The form shows both lists as choices: ticking none is a mistake, not the pre-selected.
+    response = signup(client, "x@example.net", lists=[], lists_shown="1")
+    assert response.status_code == 400
+    assert response.json()["message"] == "Choose at least one newsletter."
+    assert not Subscriber.objects.exists()
+    html = client.get("/newsletter/").content.decode()
+    assert '<input type="hidden" name="lists_shown" value="1">' in html
+
+
+def test_a_signup_naming_no_list_joins_the_pre_selected_one(client, weekly):
+    factories.newsletter(name="Breaking", slug="breaking", is_default=False)
+    assert signup(client, "x@example.net", lists=[]).status_code == 200
+    assert [s.newsletter for s in Subscription.objects.all()] == [weekly]
+
+
+def test_several_lists_none_pre_selected_need_a_choice(client):
+    factories.newsletter(name="Friday", slug="friday", is_default=False)
     factories.newsletter(name="Breaking", slug="breaking", is_default=False)
     response = signup(client, "x@example.net", lists=[])
     assert response.status_code == 400

@@ -1,5 +1,6 @@
 """The demo publication's appeals: an after-article appeal with two variants under test, a
-thank-you banner for supporters, and a dialog example that editors can switch on."""
+thank-you banner for supporters, and a dialog example that editors can switch on; with the
+Russian edition, its own after-article appeal in Russian (``content_ru.APPEAL_RU``)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from django.utils.html import escape
 
 from masthead.appeals.models import Appeal, Audience, Placement
 from masthead.appeals.services import VariantSpec, appeal_create
-from masthead.project.demo import content
+from masthead.project.demo import content, content_ru, edition_ru
 
 # Read by the browser tests, so that they follow what the demo promises.
 ARTICLE_APPEAL = "Spring appeal: after the article"
@@ -17,6 +18,7 @@ THANK_YOU_BANNER = "Thank-you banner for supporters"
 DIALOG_EXAMPLE = "Year-end drive: dialog (example)"
 ARTICLE_MIN_ARTICLES = 3
 ARTICLE_CAP = 4
+RUSSIAN_ARTICLE_APPEAL = content_ru.APPEAL_RU["name"]
 
 
 def _paragraphs(*texts: str) -> str:
@@ -24,9 +26,39 @@ def _paragraphs(*texts: str) -> str:
 
 
 def demo_appeals_load() -> list[Appeal]:
-    """Create the demo appeals once; returns those created (none when they exist)."""
-    if Appeal.objects.exists():
-        return []
+    """Create the demo appeals once; returns those created (none when they exist). The
+    Russian one is made when the Russian edition is (``edition_ru.edition_wanted``), also on
+    a later run that adds the edition."""
+    created = []
+    if not Appeal.objects.exclude(language=edition_ru.LANGUAGE).exists():
+        created += _default_edition_appeals()
+    if (
+        edition_ru.edition_wanted()
+        and not Appeal.objects.filter(language=edition_ru.LANGUAGE).exists()
+    ):
+        created.append(_russian_edition_appeal())
+    return created
+
+
+def _russian_edition_appeal() -> Appeal:
+    spec = dict(content_ru.APPEAL_RU)
+    variants = [
+        VariantSpec(
+            key=variant["key"],
+            heading=variant["heading"],
+            message=_paragraphs(*variant["paragraphs"]),
+            frequency=variant["frequency"],
+            amount=variant["amount"],
+            currency=variant["currency"],
+        )
+        for variant in spec.pop("variants")
+    ]
+    return appeal_create(
+        name=spec.pop("name"), language=edition_ru.LANGUAGE, variants=variants, **spec
+    )
+
+
+def _default_edition_appeals() -> list[Appeal]:
     publication = content.PUBLICATION
     created = [
         appeal_create(

@@ -19,7 +19,9 @@ from django.core.files.images import ImageFile
 from wagtail.images.models import Image
 from wagtail.models import Locale, Page
 
-from masthead.project.demo import content_ru
+from masthead.core.models import PublicationSettings
+from masthead.newsletters.models import Newsletter
+from masthead.project.demo import content, content_ru
 from masthead.project.demo.images import generate_lead_image
 from masthead.publishing.models import ArticleAuthor, ArticlePage, Author, RelatedArticle
 
@@ -58,6 +60,19 @@ def _article_fill(article: ArticlePage, item: dict, authors: dict[str, Author], 
         for position, slug in enumerate(item["authors"])
     ]
     article.related_links = []
+
+
+def demo_russian_newsletter_load() -> Newsletter:
+    """The Russian edition's own list (``content_ru.NEWSLETTER_RU``), pre-selected in its
+    signup forms, the way the English one is made (``newsletters.demo``). Its preview is a
+    sample of the newest Russian articles until its first edition goes out."""
+    return Newsletter.objects.create(
+        **content_ru.NEWSLETTER_RU,
+        sender_email=PublicationSettings.load().contact_email,
+        language=LANGUAGE,
+        is_default=True,
+        sort_order=0,
+    )
 
 
 def demo_russian_edition_load(
@@ -118,4 +133,55 @@ def demo_russian_edition_load(
         if updated:
             ArticlePage.objects.filter(pk=article.pk).update(updated_at=updated)
         publish_at(article, published, updated)
+
+    progress("Russian information pages")
+    _info_pages_translate(
+        home, locale, body=body, publish=publish_at, when=now - timedelta(days=400)
+    )
+
+    progress("Russian newsletter")
+    demo_russian_newsletter_load()
+    return True
+
+
+def _info_pages_translate(
+    home: Page, locale: Locale, *, body: Callable, publish: Callable, when: datetime
+) -> None:
+    """The information pages (about, privacy, "Contact us securely") translated under the
+    Russian front page, at /ru/<the English page's slug>/."""
+    english = {page.slug: page.specific for page in home.get_children().live()}
+    for slug, item in content_ru.INFO_PAGES_RU.items():
+        page = english[slug].copy_for_translation(locale)
+        page.title = item["title"]
+        page.body = body(item["body"])
+        page.save()
+        publish(page, when)
+    contact = english[content.SECURE_CONTACT["slug"]].copy_for_translation(locale)
+    contact.title = content_ru.SECURE_CONTACT_RU["title"]
+    contact.body = body([("paragraph", content_ru.SECURE_CONTACT_RU["intro"])])
+    contact.postal_address = content_ru.SECURE_CONTACT_RU["postal_address"]
+    contact.save()
+    publish(contact, when)
+
+
+def demo_russian_wording_load(*, publication) -> bool:
+    """The publication in the Russian edition's own words (its name, tagline, about, newsletter
+    pitch and support message: ``core.PublicationWording``); False without a Russian edition."""
+    if not edition_wanted():
+        return False
+    from masthead.core.models import PublicationWording
+
+    pub = content_ru.PUBLICATION_RU
+    PublicationWording.objects.update_or_create(
+        setting=publication,
+        language=LANGUAGE,
+        defaults={
+            "name": pub["name"],
+            "tagline": pub["tagline"],
+            "about": pub["about"],
+            "newsletter_pitch": pub["newsletter_pitch"],
+            "appeal_heading": pub["appeal_heading"],
+            "appeal_text": "\n\n".join(pub["appeal_text"]),
+        },
+    )
     return True

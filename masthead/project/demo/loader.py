@@ -26,7 +26,10 @@ from masthead.accounts import demo as accounts_demo
 from masthead.accounts.demo import DemoSecondFactors
 from masthead.core.models import PublicationSettings
 from masthead.project.demo import content
-from masthead.project.demo.edition_ru import demo_russian_edition_load
+from masthead.project.demo.edition_ru import (
+    demo_russian_edition_load,
+    demo_russian_wording_load,
+)
 from masthead.project.demo.images import generate_lead_image
 from masthead.publishing.models import (
     ArticleAuthor,
@@ -228,6 +231,7 @@ def demo_publication_load(*, progress: Callable[[str], None] = lambda _msg: None
         publish_at=_publish_at,
         progress=progress,
     )
+    demo_russian_wording_load(publication=publication)
 
     # --- Newsletters (issue 3): the Friday edition (one sent) and breaking news, a few
     # readers. Owned by masthead.newsletters; /newsletter/ is its page.

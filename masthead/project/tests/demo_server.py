@@ -5,7 +5,9 @@ would, so they never touch the test database:
 
 ``demo_site`` (session)
     Builds the demo publication (``masthead demo --no-serve``) into a temporary data
-    directory and serves it with gunicorn on 127.0.0.1 and a free port. The database follows
+    directory and serves it with gunicorn on 127.0.0.1 and a free port, in both language
+    editions (``MASTHEAD_LANGUAGES=en,ru``: English at the root, as with one language, and the
+    demo's Russian edition under ``/ru/``). The database follows
     the test run's own ``DATABASE_URL``: on PostgreSQL a fresh database
     ``masthead_browser_<pid>`` is created on that server and dropped afterwards; otherwise an
     SQLite file in the data directory.
@@ -56,6 +58,9 @@ SERVER_STOP_TIMEOUT = 15
 # A page's first request makes its image renditions; on a loaded machine that outlasts
 # gunicorn's default 30 s and the worker is killed mid-page.
 SERVER_REQUEST_TIMEOUT = 300
+
+# The shared demo site's language editions (MASTHEAD_LANGUAGES): the default's at the root.
+DEMO_LANGUAGES = "en,ru"
 
 # The directory that holds the ``masthead`` package: subprocesses import it from there even
 # when the project is not installed.
@@ -128,7 +133,7 @@ def _database(test_database_url: str, data_dir: Path) -> Iterator[str]:
 # --- Server -----------------------------------------------------------------------------------
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -208,7 +213,7 @@ def _wait_until_answering(server: subprocess.Popen, base_url: str, log: Path) ->
     pytest.fail(f"gunicorn did not answer on {base_url}:\n{_log_tail(log)}")
 
 
-def _stop(server: subprocess.Popen) -> None:
+def stop_process(server: subprocess.Popen) -> None:
     if server.poll() is not None:
         return
     server.terminate()
@@ -235,8 +240,12 @@ def environment(**values: str) -> Iterator[None]:
 
 
 @contextmanager
-def running_demo_site(data_dir: Path, *, gunicorn_args: tuple[str, ...] = ()) -> Iterator[DemoSite]:
-    port = _free_port()
+def running_demo_site(
+    data_dir: Path, *, gunicorn_args: tuple[str, ...] = (), languages: str | None = None
+) -> Iterator[DemoSite]:
+    """The demo built and served; in ``languages`` (``MASTHEAD_LANGUAGES``) when given, else
+    in those of the test run's environment (English alone, unless it says otherwise)."""
+    port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     with _database(os.environ.get("DATABASE_URL", ""), data_dir) as database_url:
         # The test process has its own MASTHEAD_DATA_DIR, DATABASE_URL and MASTHEAD_BASE_URL
@@ -249,6 +258,8 @@ def running_demo_site(data_dir: Path, *, gunicorn_args: tuple[str, ...] = ()) ->
             "ALLOWED_HOSTS": "127.0.0.1",
             "DEBUG": "false",  # the production error pages and hashed static names
         }
+        if languages is not None:
+            env["MASTHEAD_LANGUAGES"] = languages
         _build_demo(env, data_dir / "demo.log")
         server_log = data_dir / "gunicorn.log"
         server = start_process(
@@ -262,7 +273,7 @@ def running_demo_site(data_dir: Path, *, gunicorn_args: tuple[str, ...] = ()) ->
             _wait_until_answering(server, base_url, server_log)
             yield DemoSite(base_url=base_url, data_dir=data_dir, env=env)
         finally:
-            _stop(server)
+            stop_process(server)
 
 
 # --- Fixtures ---------------------------------------------------------------------------------
@@ -270,7 +281,7 @@ def running_demo_site(data_dir: Path, *, gunicorn_args: tuple[str, ...] = ()) ->
 
 @pytest.fixture(scope="session")
 def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoSite]:
-    with running_demo_site(tmp_path_factory.mktemp("demo-site")) as site:
+    with running_demo_site(tmp_path_factory.mktemp("demo-site"), languages=DEMO_LANGUAGES) as site:
         yield site
 
 

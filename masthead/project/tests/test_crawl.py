@@ -22,7 +22,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 import html5lib
 import pytest
 
-from masthead.project.demo import content
+from masthead.project.demo import content, content_ru
 
 pytest_plugins = ["masthead.project.tests.demo_server"]
 
@@ -217,6 +217,16 @@ def _report(urls, crawl: Crawl) -> str:
     )
 
 
+def test_crawl_reaches_the_russian_edition(crawl):
+    """The demo site runs both editions: the Russian one is reached from the English by the
+    links between translations and from the sitemap."""
+    paths = {urlsplit(url).path for url in crawl.pages}
+    expected = {"/ru/", "/ru/archive/", "/ru/feeds/rss.xml", "/ru/support/"}
+    expected |= {f"/ru/{s['slug']}/" for s in content_ru.SECTIONS_RU}
+    expected |= {f"/ru/{a['section']}/{a['slug']}/" for a in content_ru.ARTICLES_RU}
+    assert expected - paths == set()
+
+
 def test_crawl_reaches_every_kind_of_public_page(crawl):
     paths = {urlsplit(url).path for url in crawl.pages}
     expected = {
@@ -290,9 +300,12 @@ def test_sitemap_lists_pages_that_exist_and_are_linked(crawl):
 
 def test_news_sitemap_lists_recent_articles(crawl):
     urls = _urls_in_sitemap(crawl, "/news-sitemap.xml")
-    recent = [a for a in content.ARTICLES if a["hours_ago"] < 48]
+    recent = [f"/{a['section']}/{a['slug']}/" for a in content.ARTICLES if a["hours_ago"] < 48]
     assert recent, "the demo has articles from the last two days"
-    assert sorted(urls) == sorted(crawl.url(f"/{a['section']}/{a['slug']}/") for a in recent)
+    recent += [
+        f"/ru/{a['section']}/{a['slug']}/" for a in content_ru.ARTICLES_RU if a["hours_ago"] < 48
+    ]
+    assert sorted(urls) == sorted(crawl.url(path) for path in recent)
     assert [url for url in urls if crawl.status(url) != 200] == []
 
 
@@ -333,3 +346,66 @@ def test_robots_txt_points_to_the_sitemaps(crawl):
     crawled_paths = [urlsplit(url).path for url in crawl.referrers]
     # Nothing a reader can reach by links is hidden from search engines.
     assert [p for p in crawled_paths if any(p.startswith(d) for d in disallowed)] == []
+
+
+# --- Language editions: hreflang ---------------------------------------------------------------
+
+
+def _head_alternates(fetched: Fetched) -> dict[str, str]:
+    """A page's ``<link rel="alternate" hreflang>``: language → absolute URL."""
+    document = html5lib.parse(fetched.body, namespaceHTMLElements=False)
+    return {
+        link.get("hreflang"): urljoin(fetched.url, link.get("href"))
+        for link in document.iter("link")
+        if link.get("rel") == "alternate" and link.get("hreflang")
+    }
+
+
+def test_hreflang_alternates_are_reciprocal(crawl):
+    """Every page that names its translations is named back by each of them, with the same
+    set of alternates (search engines ignore a one-way hreflang), and every one answers."""
+    pages = {
+        url: _head_alternates(fetched)
+        for url, fetched in crawl.pages.items()
+        if fetched.is_html and fetched.status == 200
+    }
+    # A page without translations names only itself (and is the x-default in English).
+    linked = {url: alternates for url, alternates in pages.items() if len(alternates) > 2}
+    assert len(linked) >= 2 * sum(1 for a in content_ru.ARTICLES_RU if a.get("translation_of"))
+    problems = []
+    for url, alternates in linked.items():
+        languages = set(alternates) - {"x-default"}
+        if languages < {"en", "ru"}:
+            problems.append(f"{url}: alternates {sorted(alternates)}")
+        if url not in alternates.values():
+            problems.append(f"{url} does not name itself among {alternates}")
+        if alternates.get("x-default") != alternates.get("en"):
+            problems.append(f"{url}: x-default is not the English page: {alternates}")
+        for language in languages:
+            other = alternates[language]
+            if crawl.status(other) != 200:
+                problems.append(f"{url}: {language} alternate {other} -> {crawl.status(other)}")
+            elif pages.get(other) != alternates:
+                problems.append(f"{url} names {other} ({language}), which names {pages.get(other)}")
+    assert problems == []
+
+
+def test_sitemap_alternates_match_the_pages(crawl):
+    """The sitemap gives each translated page the alternates its own head gives, and a page
+    without translations (whose head names only itself) none."""
+    root = ET.fromstring(crawl.pages[crawl.url("/sitemap.xml")].body)
+    entries = {}
+    for entry in root.iter(f"{SITEMAP}url"):
+        entries[entry.findtext(f"{SITEMAP}loc").strip()] = {
+            link.get("hreflang"): link.get("href")
+            for link in entry.iter("{http://www.w3.org/1999/xhtml}link")
+            if link.get("rel") == "alternate"
+        }
+    assert any("/ru/" in url for url in entries), "the sitemap lists the Russian edition"
+    assert sum(1 for alternates in entries.values() if alternates) >= 2
+    mismatched = {}
+    for url, alternates in entries.items():
+        head = _head_alternates(crawl.pages[url])
+        if alternates != (head if len(head) > 2 else {}):
+            mismatched[url] = (alternates, head)
+    assert mismatched == {}

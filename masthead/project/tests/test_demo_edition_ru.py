@@ -51,3 +51,53 @@ def test_the_demo_has_a_russian_edition_with_linked_translations():
             assert english is None
     # The English edition is untouched: no English article lost its own words or links.
     assert not ArticlePage.objects.filter(locale__language_code="en", title__regex=r"[А-Яа-я]")
+
+
+@pytest.mark.django_db
+def test_the_russian_edition_has_its_information_pages_in_russian():
+    """The privacy policy, "About us" and "Contact us securely" in Russian, under /ru/,
+    translations of the English pages, and what the Russian pages link to."""
+    from django.test import Client
+
+    from masthead.core import memo
+    from masthead.distribution.selectors import source_page_paths
+    from masthead.newsletters.selectors import privacy_policy_path
+    from masthead.project.demo import content
+    from masthead.publishing.models import InfoPage, SecureContactPage
+    from masthead.publishing.tests.editions import _urlconf
+
+    with override_settings(
+        LANGUAGES=TWO_LANGUAGES,
+        WAGTAIL_I18N_ENABLED=True,
+        WAGTAIL_CONTENT_LANGUAGES=TWO_LANGUAGES,
+        PAGE_CACHE_ENABLED=False,
+    ):
+        assert demo_publication_load()
+        with override_settings(ROOT_URLCONF=_urlconf()):
+            memo.forget()
+            ru = Locale.objects.get(language_code="ru")
+            slug = content.SECURE_CONTACT["slug"]
+            for page_slug, item in [
+                *content_ru.INFO_PAGES_RU.items(),
+                (slug, content_ru.SECURE_CONTACT_RU),
+            ]:
+                page = InfoPage.objects.live().get(locale=ru, slug=page_slug)
+                english = page.get_translations().get(locale__language_code="en")
+                assert page.url == f"/ru/{page_slug}/" and english.url == f"/{page_slug}/"
+                assert page.title == item["title"]
+            contact = SecureContactPage.objects.get(locale=ru)
+            assert contact.postal_address == content_ru.SECURE_CONTACT_RU["postal_address"]
+            assert contact.onion_address == content.SECURE_CONTACT["onion_address"]
+            assert source_page_paths() == [f"/{slug}/", f"/ru/{slug}/"]
+
+            front = Client().get("/ru/").content.decode()
+            footer = front.split('class="site-footer"')[1]
+            for path in ("/ru/privacy/", f"/ru/{slug}/", "/ru/about/", "/ru/search/"):
+                assert f'href="{path}"' in footer, path
+            privacy = Client().get("/ru/privacy/").content.decode()
+            assert '<html lang="ru">' in privacy and "Политика конфиденциальности" in privacy
+            from django.utils import translation
+
+            with translation.override("ru"):
+                assert privacy_policy_path() == "/ru/privacy/"
+            memo.forget()

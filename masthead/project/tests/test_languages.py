@@ -7,6 +7,8 @@ following the readers' paths: the pages, the newsletter signup and its confirmat
 with its receipt, a reminder, the supporter's own pages. Editors' words (the demo's articles,
 the appeal's text) stay English, so a page is searched for the catalogue's English messages as
 the interface writes them: a whole text, or a phrase of three words or more inside one.
+The demo's real Russian edition (``/ru/``, its own articles), served and read in a browser, is
+searched the same way in ``test_russian_edition_browser``.
 """
 
 from __future__ import annotations

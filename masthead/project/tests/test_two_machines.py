@@ -44,10 +44,10 @@ from masthead.newsletters.tests.conftest import start_smtp_sink
 from masthead.newsletters.tests.test_kill_resume import database_url
 from masthead.project.tests.demo_server import (
     SOURCE_ROOT,
-    _free_port,
-    _stop,
+    free_port,
     gunicorn_command,
     start_process,
+    stop_process,
 )
 from masthead.publishing.tests import factories
 
@@ -104,7 +104,7 @@ def _tail(log: Path) -> str:
 def machine(name: str, tmp_path: Path, sink_url: str, media: dict) -> Iterator[Machine]:
     data_dir = tmp_path / name
     data_dir.mkdir()
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "MASTHEAD_DATA_DIR": str(data_dir),  # its own: cache files, stamps, generated files
@@ -157,8 +157,8 @@ def machine(name: str, tmp_path: Path, sink_url: str, media: dict) -> Iterator[M
             time.sleep(0.3)
         yield node
     finally:
-        _stop(worker)
-        _stop(web)
+        stop_process(worker)
+        stop_process(web)
 
 
 @pytest.fixture

@@ -2,11 +2,12 @@ from django import template
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.html import format_html, json_script
+from django.utils.html import conditional_escape, format_html, json_script
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 from wagtail.models import Page
 
+from masthead.core.editions import edition_prefix, editions_enabled
 from masthead.core.memo import memo, shows
 from masthead.core.templatetags.machine_dates import html_datetime
 from masthead.publishing import editions, selectors
@@ -34,6 +35,9 @@ def nav_sections(current=None) -> str:
                 ],
                 "current_section_id": current_section_id,
                 "current_is_home": current_is_home,
+                # The front page of the edition being read (rendered without a request, so
+                # without the context processors' EDITION_ROOT).
+                "edition_root": edition_prefix(get_language()) if editions_enabled() else "/",
             },
         ),
     )
@@ -105,20 +109,66 @@ def edition_switch(page) -> str:
 def teaser(article: ArticlePage, heading_level: int = 2, lead: bool = False) -> str:
     """An article's teaser. A build renders each teaser once and declares, on every page that
     shows it, the article, its photo and its authors (``core.memo``)."""
-    heading_tag, lead = f"h{int(heading_level)}", bool(lead)
     shows(*selectors.article_shows(article))
-    return memo(
-        ("teaser", get_language(), article.pk, heading_tag, lead),
-        lambda: render_to_string(
-            "publishing/includes/teaser.html",
-            {"article": article, "heading_tag": heading_tag, "lead": lead},
-        ),
+    return teaser_html(article, f"h{int(heading_level)}", bool(lead))
+
+
+# Teasers differ by heading level in the headline's tag alone: each is rendered once, as an
+# <h2> (listings), and the others (<h3> in *Read more* and on the front page) are that text
+# with the tag renamed. Title and standfirst are escaped: no other </h2> can be in it.
+_TEASER_HEADING = "h2"
+_TEASER_OPEN = f'<{_TEASER_HEADING} class="teaser__headline">'
+_TEASER_CLOSE = f"</{_TEASER_HEADING}>"
+
+
+def _teaser_rendered(article: ArticlePage, heading_tag: str, lead: bool) -> str:
+    return render_to_string(
+        "publishing/includes/teaser.html",
+        {"article": article, "heading_tag": heading_tag, "lead": lead},
     )
+
+
+def teaser_html(
+    article: ArticlePage, heading_tag: str = _TEASER_HEADING, lead: bool = False
+) -> str:
+    """The teaser of ``article`` with its headline in ``heading_tag``, once per scope."""
+    language = get_language()
+    base = memo(
+        ("teaser", language, article.pk, _TEASER_HEADING, lead),
+        lambda: _teaser_rendered(article, _TEASER_HEADING, lead),
+    )
+    if heading_tag == _TEASER_HEADING:
+        return base
+
+    def retagged() -> str:
+        if base.count(_TEASER_OPEN) != 1 or base.count(_TEASER_CLOSE) != 1:
+            return _teaser_rendered(article, heading_tag, lead)  # the template changed shape
+        text = base.replace(_TEASER_OPEN, f'<{heading_tag} class="teaser__headline">')
+        return mark_safe(text.replace(_TEASER_CLOSE, f"</{heading_tag}>"))  # noqa: S308
+
+    return memo(("teaser", language, article.pk, heading_tag, lead), retagged)
+
+
+def teasers_prerender(articles: list[ArticlePage]) -> None:
+    """Render the listing teaser of every article in ``articles`` into the open scope, each
+    in its edition's language: a full build does it once, before its render processes fork,
+    rather than each process again (every live article is in some listing)."""
+    languages = {}
+    if editions.editions_enabled():
+        from wagtail.models import Locale
+
+        languages = dict(Locale.objects.values_list("pk", "language_code"))
+    for article in articles:
+        language = languages.get(article.locale_id, settings.LANGUAGE_CODE)
+        with translation.override(language):
+            teaser_html(article)
 
 
 @register.inclusion_tag("publishing/includes/byline.html")
 def byline(article: ArticlePage) -> dict:
-    return {"authors": article.authors}
+    """The article's authors, each linking to their listing in the article's edition."""
+    language = editions.page_language(article)
+    return {"authors": [{"name": a.name, "url": a.edition_url(language)} for a in article.authors]}
 
 
 def _image_url(image, spec: str) -> str | None:
@@ -162,8 +212,9 @@ def social_meta(context, page) -> str:
             ("property", "article:modified_time", html_datetime(page.modified_at)),
             ("property", "article:section", page.section.title),
         ]
-    return mark_safe(  # noqa: S308 - every value is escaped by format_html
-        "\n".join(str(format_html('<meta {}="{}" content="{}">', a, n, v)) for a, n, v in tags if v)
+    # The attribute names are the literals above; every value is escaped.
+    return mark_safe(  # noqa: S308
+        "\n".join(f'<meta {a}="{n}" content="{conditional_escape(v)}">' for a, n, v in tags if v)
     )
 
 
@@ -180,7 +231,11 @@ def article_json_ld(context, page: ArticlePage) -> str:
     if logo_url:
         publisher["logo"] = {"@type": "ImageObject", "url": logo_url}
     authors = [
-        {"@type": "Person", "name": a.name, "url": settings.BASE_URL + a.get_absolute_url()}
+        {
+            "@type": "Person",
+            "name": a.name,
+            "url": settings.BASE_URL + a.edition_url(editions.page_language(page)),
+        }
         for a in page.authors
     ]
     data = {

@@ -422,3 +422,10 @@ def test_the_build_writes_the_russian_edition(edition, tmp_path: Path):
     ]
     errors = vnu_check(pages)
     assert not any(errors.values()), errors
+
+
+def test_the_sections_navigation_leads_to_the_editions_front_page(edition):
+    for page, front in ((edition.ru_article, "/ru/"), (edition.article, "/")):
+        body, _ = get(page.url)
+        navigation = re.search(r'<nav class="site-nav".*?</nav>', body, re.S).group(0)
+        assert re.search(rf'<li><a href="{front}">', navigation), navigation

@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from masthead.appeals import publication, selectors
 from masthead.appeals.models import Appeal
-from masthead.core.models import PublicationSettings
 
 
 class Command(BaseCommand):
@@ -39,7 +38,6 @@ class Command(BaseCommand):
         elif action == "export":
             document = publication.appeals_document(
                 appeals=selectors.appeals_published(now=timezone.now()),
-                publication=PublicationSettings.load(),
             )
             path: Path = options["path"]
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -165,12 +165,23 @@
     return (state.views[appeal.id] || []).filter(function (day) { return day > since; }).length;
   }
 
+  // An appeal is written in one language and shown only in that language's edition: on pages
+  // whose <html lang> has its primary subtag ("ru" of "ru-RU"). A page that names no language
+  // is in the default one, and so is an appeal that names none (a file from before languages).
+  function primaryLanguage(tag) { return String(tag || "").toLowerCase().split("-")[0]; }
+  function inPageLanguage(appeal) {
+    var fallback = primaryLanguage(doc.defaultLanguage);
+    var page = primaryLanguage(document.documentElement.lang) || fallback;
+    return (primaryLanguage(appeal.language) || fallback) === page;
+  }
+
   function eligible(appeal, reader) {
     var section = slot.getAttribute("data-section") || "";
     var tags = (slot.getAttribute("data-tags") || "").split(" ").filter(Boolean);
     var sections = appeal.sections || {};
     var tagRules = appeal.tags || {};
     var onlyTags = list(tagRules.only);
+    if (!inPageLanguage(appeal)) return false;
     if (appeal.from && now < appeal.from) return false;
     if (appeal.until && now >= appeal.until) return false;
     if (appeal.audience === "supporters" && !reader.supporter) return false;

@@ -18,9 +18,9 @@ WEBHOOK_SECRET = "whsec_masthead_test_secret"
 @pytest.fixture(scope="session")
 def localstripe_url(tmp_path_factory) -> str:
     # Imported here: the module is a plugin (see pytest_configure), registered after this file.
-    from masthead.project.tests.demo_server import _free_port, _stop, start_process
+    from masthead.project.tests.demo_server import free_port, start_process, stop_process
 
-    port = _free_port()
+    port = free_port()
     log = tmp_path_factory.mktemp("localstripe") / "localstripe.log"
     server = start_process(
         [
@@ -48,7 +48,7 @@ def localstripe_url(tmp_path_factory) -> str:
                 time.sleep(0.1)
         yield url
     finally:
-        _stop(server)
+        stop_process(server)
 
 
 @pytest.fixture

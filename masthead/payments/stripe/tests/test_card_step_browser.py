@@ -12,7 +12,12 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from masthead.payments.stripe.tests.conftest import PUBLISHABLE_KEY, SECRET_KEY, WEBHOOK_SECRET
-from masthead.project.tests.demo_server import _free_port, _stop, gunicorn_command, start_process
+from masthead.project.tests.demo_server import (
+    free_port,
+    gunicorn_command,
+    start_process,
+    stop_process,
+)
 from masthead.supporters.tests.revenue_site import browsing
 
 pytestmark = pytest.mark.browser
@@ -21,7 +26,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="session")
 def stripe_site(revenue_site, localstripe_url) -> Iterator[str]:
     """The demo's data served by a second gunicorn configured with Stripe (localstripe)."""
-    port = _free_port()
+    port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     env = {
         **revenue_site.env,
@@ -48,7 +53,7 @@ def stripe_site(revenue_site, localstripe_url) -> Iterator[str]:
                 time.sleep(0.2)
         yield base_url
     finally:
-        _stop(server)
+        stop_process(server)
 
 
 def _start_card_gift(page: Page, base_url: str, email: str) -> None:
