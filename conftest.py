@@ -73,3 +73,24 @@ def pytest_fixture_setup(fixturedef, request):
         if _loop_marked_running():
             for alias, connection in kept.items():
                 connections[alias] = connection
+
+
+# --- Transactional tests give the database back as the migrations left it ------------------
+# A transactional test empties every table when it ends. With ``serialized_rollback`` the rows
+# the migrations made are loaded again before the next one; without it, Django runs the
+# post-migrate handlers after emptying, which make content types and permissions of their own,
+# and the next transactional test that does restore them fails on the duplicates. So every
+# transactional test here restores them.
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker is None:
+            continue
+        transaction = marker.kwargs.get("transaction", marker.args[0] if marker.args else False)
+        if transaction and not marker.kwargs.get("serialized_rollback"):
+            raise pytest.UsageError(
+                f"{item.nodeid}: a transactional test must also set serialized_rollback=True "
+                "(see conftest.py)"
+            )

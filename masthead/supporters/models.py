@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import translation
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, InlinePanel, MultiFieldPanel
@@ -22,6 +23,7 @@ from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.models import Orderable
 
 from masthead.core.editions import default_language, edition_languages
+from masthead.core.models import paragraphs
 from masthead.payments.base import Frequency, RecurringStatus
 from masthead.supporters.amounts import AmountError, Currency, parse_suggestions
 
@@ -343,6 +345,11 @@ class SupportSettings(ClusterableModel, BaseGenericSetting):
             [FieldPanel("cover_fees_enabled"), FieldPanel("fee_percent")], heading="Fees"
         ),
         FieldPanel("thank_you_message"),
+        InlinePanel(
+            "thank_you_messages",
+            label="Thank-you message of a language edition",
+            help_text="In another edition's language; that edition shows the one above without it.",
+        ),
         InlinePanel("country_notices", label="Notices for readers in a country"),
         FieldPanel("test_mode"),
     ]
@@ -361,6 +368,13 @@ class SupportSettings(ClusterableModel, BaseGenericSetting):
             raise ValidationError("Accept at least one currency.")
         if self.default_currency not in currencies:
             raise ValidationError({"default_currency": "Choose a currency that is accepted."})
+
+    def thank_you_paragraphs(self, language: str | None = None) -> list[str]:
+        """The thank-you message of the edition in ``language`` (the active one when None):
+        its own when editors wrote one, else the publication's; as paragraphs."""
+        language = language or translation.get_language()
+        own = next((t.message for t in self.thank_you_messages.all() if t.language == language), "")
+        return paragraphs(own.strip() or self.thank_you_message)
 
     @property
     def frequencies_enabled(self) -> list[str]:
@@ -385,6 +399,26 @@ class SupportSettings(ClusterableModel, BaseGenericSetting):
             )
             if on
         ]
+
+
+class ThankYouMessage(Orderable):
+    """The thank-you page's and receipts' message in one language edition's own words."""
+
+    setting = ParentalKey(
+        SupportSettings, on_delete=models.CASCADE, related_name="thank_you_messages"
+    )
+    language = models.CharField(max_length=15, choices=edition_languages)
+    message = models.TextField(help_text="Blank lines separate paragraphs.")
+
+    class Meta(Orderable.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["setting", "language"], name="supporters_one_thank_you_per_language"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.language}: {self.message[:40]}"
 
 
 class AmountChoice(Orderable):

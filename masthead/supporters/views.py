@@ -436,7 +436,7 @@ def thanks(request: HttpRequest, token: str) -> HttpResponse:
     if contribution.status not in (Contribution.Status.SUCCEEDED, Contribution.Status.PENDING):
         return redirect("supporters:pay", token=token)
     support_settings = selectors.support_settings(request=request)
-    paragraphs = [p.strip() for p in support_settings.thank_you_message.split("\n\n") if p.strip()]
+    paragraphs = support_settings.thank_you_paragraphs()
     response = render(
         request,
         "supporters/thanks.html",

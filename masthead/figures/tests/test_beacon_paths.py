@@ -166,7 +166,7 @@ def test_only_the_beacon_is_answered_in_front_of_django():
     assert result._handler_class is WSGIHandler
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_flush_runs_on_its_own_thread_and_hits_never_wait_for_it(monkeypatch):
     """A flush stuck in its database write (or its sketch merge) holds no lock a hit needs."""
     entered, release = threading.Event(), threading.Event()

@@ -11,6 +11,7 @@ import re
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 
 import pytest
 from playwright.sync_api import expect
@@ -25,13 +26,15 @@ ARTICLE = content.ARTICLES[0]
 ARTICLE_PATH = f"/{ARTICLE['section']}/{ARTICLE['slug']}/"
 
 
-@pytest.fixture(scope="module")
-def site_with_mail(tmp_path_factory):
+@contextmanager
+def running_site_with_mail(data_dir, *, languages: str | None = None):
+    """The demo served from ``data_dir`` with its worker, sending into an SMTP sink: yields
+    the site and the sink."""
     sink, controller = start_smtp_sink()
     try:
         with (
             environment(EMAIL_URL=sink.url),
-            running_demo_site(tmp_path_factory.mktemp("newsletter-site")) as site,
+            running_demo_site(data_dir, languages=languages) as site,
         ):
             log = (site.data_dir / "worker.log").open("wb")
             # Building the demo queued its search-index updates: work them off first, so the
@@ -58,10 +61,20 @@ def site_with_mail(tmp_path_factory):
                 yield site, sink
             finally:
                 worker.terminate()
-                worker.wait(timeout=15)
+                try:
+                    worker.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    worker.kill()
+                    worker.wait()
                 log.close()
     finally:
         controller.stop()
+
+
+@pytest.fixture(scope="module")
+def site_with_mail(tmp_path_factory):
+    with running_site_with_mail(tmp_path_factory.mktemp("newsletter-site")) as running:
+        yield running
 
 
 def wait_for_mail(sink, address: str, timeout: float = 60):

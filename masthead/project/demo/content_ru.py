@@ -19,6 +19,12 @@ Pure data: only the standard library is imported, never Django.
 from datetime import time
 from decimal import Decimal
 
+# The thank-you page's and receipts' message (supporters.ThankYouMessage).
+THANK_YOU_RU = (
+    "На ваши деньги мы пишем о том, что правительство Варнии хотело бы скрыть от всех. "
+    "Мы этого не забудем."
+)
+
 PUBLICATION_RU = {
     "name": "Кельмарский курьер",
     "tagline": "Независимая журналистика о Варнии. Работаем в изгнании — для тех, кто остался дома.",

@@ -166,10 +166,18 @@ def _info_pages_translate(
 
 def demo_russian_wording_load(*, publication) -> bool:
     """The publication in the Russian edition's own words (its name, tagline, about, newsletter
-    pitch and support message: ``core.PublicationWording``); False without a Russian edition."""
+    pitch and support message: ``core.PublicationWording``; the thank-you to its supporters:
+    ``supporters.ThankYouMessage``); False without a Russian edition."""
     if not edition_wanted():
         return False
     from masthead.core.models import PublicationWording
+    from masthead.supporters.models import SupportSettings, ThankYouMessage
+
+    ThankYouMessage.objects.update_or_create(
+        setting=SupportSettings.load(),
+        language=LANGUAGE,
+        defaults={"message": content_ru.THANK_YOU_RU},
+    )
 
     pub = content_ru.PUBLICATION_RU
     PublicationWording.objects.update_or_create(

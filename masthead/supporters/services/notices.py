@@ -46,9 +46,7 @@ def receipt_send(*, contribution_id: int) -> bool:
                 "fee_cover": format_amount(c.fee_cover_minor, c.currency)
                 if c.fee_cover_minor
                 else "",
-                "thank_you": [
-                    p.strip() for p in support.thank_you_message.split("\n\n") if p.strip()
-                ],
+                "thank_you": support.thank_you_paragraphs(),  # the reader's language is active
             },
             test=c.is_test,
         )

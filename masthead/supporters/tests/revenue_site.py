@@ -8,11 +8,13 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext
 
 from masthead.project.tests.demo_server import (
+    DEMO_LANGUAGES,
     SOURCE_ROOT,
     DemoSite,
     environment,
@@ -27,12 +29,15 @@ def smtp_server():
         yield server
 
 
-@pytest.fixture(scope="session")
-def revenue_site(tmp_path_factory, smtp_server) -> Iterator[DemoSite]:
-    """The demo, its web server and a worker, sending mail to ``smtp_server``."""
+@contextmanager
+def running_revenue_site(
+    data_dir: Path, smtp_server: SMTPServer, *, languages: str | None = None
+) -> Iterator[DemoSite]:
+    """The demo, its web server and a worker, sending mail to ``smtp_server``; in
+    ``languages`` (``MASTHEAD_LANGUAGES``) when given, else in the test run's own."""
     with (
         environment(EMAIL_URL=smtp_server.url),
-        running_demo_site(tmp_path_factory.mktemp("revenue-site")) as site,
+        running_demo_site(data_dir, languages=languages) as site,
     ):
         log = (site.data_dir / "worker.log").open("wb")
         worker = subprocess.Popen(
@@ -53,6 +58,24 @@ def revenue_site(tmp_path_factory, smtp_server) -> Iterator[DemoSite]:
                 worker.kill()
                 worker.wait()
             log.close()
+
+
+@pytest.fixture(scope="session")
+def revenue_site(tmp_path_factory, smtp_server) -> Iterator[DemoSite]:
+    """The demo, its web server and a worker, sending mail to ``smtp_server``."""
+    with running_revenue_site(tmp_path_factory.mktemp("revenue-site"), smtp_server) as site:
+        yield site
+
+
+@pytest.fixture(scope="session")
+def revenue_site_editions(tmp_path_factory, smtp_server) -> Iterator[DemoSite]:
+    """``revenue_site`` in both language editions (``en,ru``: the Russian under ``/ru/``)."""
+    with running_revenue_site(
+        tmp_path_factory.mktemp("revenue-site-editions"),
+        smtp_server,
+        languages=DEMO_LANGUAGES,
+    ) as site:
+        yield site
 
 
 CSP_RECORDER = """

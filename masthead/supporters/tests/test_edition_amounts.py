@@ -14,7 +14,12 @@ from django.utils import translation
 from masthead.core.models import PublicationSettings, PublicationWording
 from masthead.publishing.tests.editions import two_editions  # noqa: F401
 from masthead.supporters import selectors
-from masthead.supporters.models import AmountChoice, Contribution, SupportSettings
+from masthead.supporters.models import (
+    AmountChoice,
+    Contribution,
+    SupportSettings,
+    ThankYouMessage,
+)
 from masthead.supporters.tests import test_editions as support_editions
 from masthead.supporters.tests.factories import origin
 
@@ -97,3 +102,26 @@ def test_a_russian_receipt_names_the_russian_edition(client, rows, mailoutbox):
     support_editions.give(client, "/", email="other@example.org")
     (english,) = mailoutbox
     assert english.subject.endswith("— Kelmar Courier")
+
+
+def test_each_edition_thanks_its_supporters_in_its_own_words(client, rows, mailoutbox):
+    rows.thank_you_message = "Thank you, truly.\n\nWe will not forget it."
+    rows.save()
+    ThankYouMessage.objects.create(setting=rows, language="ru", message="Спасибо.\n\nМы помним.")
+    gift = support_editions.give(client, "/ru/")
+    (receipt,) = mailoutbox
+    assert "Спасибо." in receipt.body and "Мы помним." in receipt.body
+    assert "Thank you, truly." not in receipt.body
+    thanks = client.get(f"/ru/support/thanks/{gift.checkout_token}/").content.decode()
+    assert "<p>Спасибо.</p>" in thanks and "Thank you, truly." not in thanks
+    mailoutbox.clear()
+    support_editions.give(client, "/", email="other@example.org")
+    (english,) = mailoutbox
+    assert "Thank you, truly." in english.body and "Спасибо." not in english.body
+    # An edition without its own message shows the publication's.
+    ThankYouMessage.objects.all().delete()
+    with translation.override("ru"):
+        assert SupportSettings.load().thank_you_paragraphs() == [
+            "Thank you, truly.",
+            "We will not forget it.",
+        ]
