@@ -36,6 +36,7 @@ from masthead.distribution.keys import (
 )
 from masthead.distribution.models import Mirror, MirrorSettings
 from masthead.publishing import pagination
+from masthead.publishing.editions import locale_languages
 
 # --- Mirrors and onion -----------------------------------------------------------------------
 
@@ -628,11 +629,12 @@ def offline_index_entries() -> list[dict]:
     # Articles' parents, by tree path: an article's path minus its last step.
     sections = dict(SectionPage.objects.values_list("path", "title"))
     steplen = ArticlePage.steplen
+    languages = locale_languages() if editions_enabled() else {}
     entries = []
-    for url_path, path, title, standfirst, published in (
+    for url_path, path, title, standfirst, published, locale_id in (
         _under_root(public_only(ArticlePage.objects.live()), root)
         .order_by("-first_published_at", "-pk")
-        .values_list("url_path", "path", "title", "standfirst", "first_published_at")
+        .values_list("url_path", "path", "title", "standfirst", "first_published_at", "locale_id")
     ):
         entries.append(
             {
@@ -641,6 +643,8 @@ def offline_index_entries() -> list[dict]:
                 "standfirst": standfirst,
                 "section": sections.get(path[:-steplen], ""),
                 "date": published.date().isoformat() if published else "",
+                # search.js lists a page's own edition only: the page's <html lang>.
+                "lang": languages.get(locale_id, settings.LANGUAGE_CODE),
             }
         )
     return entries

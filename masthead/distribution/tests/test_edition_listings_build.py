@@ -37,6 +37,12 @@ def test_the_build_writes_each_editions_listings_and_search(two_editions, tmp_pa
     assert not (tmp_path / "ru/tags/english-only").exists()
     article = (tmp_path / listings.ru_article.url.lstrip("/") / "index.html").read_text()
     assert 'href="/ru/tags/vote/"' in article and 'href="/ru/search/"' in article
+    # The search of a copy opened from disk lists the page's own edition (search.js keeps the
+    # entries of the page's <html lang>): each entry says its language.
+    offline = (tmp_path / "search/offline-index.js").read_text()
+    entries = json.loads(offline[offline.index("[") : offline.rindex("]") + 1])
+    languages = {entry["title"]: entry["lang"] for entry in entries}
+    assert languages["Выборы отложены"] == "ru" and languages["Elections postponed"] == "en"
 
 
 def test_an_update_follows_the_russian_listings(two_editions, tmp_path: Path):  # noqa: F811

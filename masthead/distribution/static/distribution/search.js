@@ -56,7 +56,11 @@
     box.textContent = "";
     box.appendChild(element("p", "search__note", reason));
     load(new URL("search/offline-index.js", root).href, function () {
-      var entries = window.mastheadOfflineIndex || [];
+      // The index holds every edition's articles: this page's edition's are listed.
+      var language = (document.documentElement.lang || "").split("-")[0];
+      var entries = (window.mastheadOfflineIndex || []).filter(function (entry) {
+        return !entry.lang || !language || entry.lang.split("-")[0] === language;
+      });
       var form = element("form", "search__form");
       form.setAttribute("role", "search");
       var label = element("label", "visually-hidden", text(box, "label"));
