@@ -28,3 +28,28 @@ def test_a_path_must_be_answered_by_the_same_view_in_the_urlconf():
 
     with pytest.raises(ImproperlyConfigured):
         LeanPaths(WSGIHandler(), {"/figures/hit": other})
+
+
+def test_the_handler_attributes_lean_handler_sets_are_djangos_own():
+    """``LeanHandler.load_middleware`` sets Django's ``BaseHandler`` attributes itself (a
+    private interface): Django's own loading sets exactly these, and its request path reads
+    the chain."""
+    import inspect
+
+    from django.core.handlers.base import BaseHandler
+
+    from masthead.core.lean import LeanHandler
+
+    attributes = (
+        "_view_middleware",
+        "_template_response_middleware",
+        "_exception_middleware",
+        "_middleware_chain",
+    )
+    django_handler = BaseHandler()
+    django_handler.load_middleware()
+    for name in attributes:
+        assert hasattr(django_handler, name), name
+    assert "self._middleware_chain(request)" in inspect.getsource(BaseHandler.get_response)
+    lean = LeanHandler(lambda request: HttpResponse())
+    assert all(hasattr(lean, name) for name in attributes)

@@ -153,11 +153,7 @@ def teasers_prerender(articles: list[ArticlePage]) -> None:
     """Render the listing teaser of every article in ``articles`` into the open scope, each
     in its edition's language: a full build does it once, before its render processes fork,
     rather than each process again (every live article is in some listing)."""
-    languages = {}
-    if editions.editions_enabled():
-        from wagtail.models import Locale
-
-        languages = dict(Locale.objects.values_list("pk", "language_code"))
+    languages = editions.locale_languages() if editions.editions_enabled() else {}
     for article in articles:
         language = languages.get(article.locale_id, settings.LANGUAGE_CODE)
         with translation.override(language):
