@@ -504,9 +504,19 @@ def collection_urls() -> Iterator[SiteUrl]:
     yield SiteUrl("/search/offline-index.js", articles | {SHOWS_EVERY_ARTICLE}, source)
 
 
+def _edition_roots() -> list[str]:
+    """Where each language edition starts: ``/``, ``/ru/``."""
+    return ["/", *(edition_prefix(c) for c in _editions()[1:])]
+
+
 def search_paths() -> list[str]:
     """Each language edition's search page: ``/search/``, ``/ru/search/``."""
-    return [f"{root}search/" for root in ["/", *(edition_prefix(c) for c in _editions()[1:])]]
+    return [f"{root}search/" for root in _edition_roots()]
+
+
+def feeds_paths() -> list[str]:
+    """Each language edition's feeds folder: ``/feeds/``, ``/ru/feeds/``."""
+    return [f"{root}feeds/" for root in _edition_roots()]
 
 
 def fixed_urls() -> Iterator[SiteUrl]:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, F, Prefetch, QuerySet
 from taggit.models import Tag
 from wagtail.models import Page
 
@@ -228,26 +229,31 @@ class _ReadMoreIndex:
     queries, so that each article's *Read more* is chosen in memory."""
 
     def __init__(self) -> None:
-        live = articles_live().order_by()
-        self.rank: dict[int, tuple] = {}
+        # Ordered by the database, most recent first (undated last, then the higher id among
+        # equals): an article's rank is its place in that order, and no date is read.
+        live = articles_live().order_by(
+            F("first_published_at").desc(nulls_last=True), F("pk").desc()
+        )
+        self.rank: dict[int, int] = {}  # higher: more recent
         self.section: dict[int, str] = {}
         self.locale: dict[int, int] = {}  # an article's language edition
-        rows = live.values_list("pk", "first_published_at", "path", "locale_id")
-        for pk, published, path, locale_id in rows:
-            self.rank[pk] = (published is not None, published, pk)
-            self.section[pk] = path[: -ArticlePage.steplen]
+        self.by_section: dict[str, list[int]] = {}  # most recent first
+        steplen = ArticlePage.steplen
+        rows = list(live.values_list("pk", "path", "locale_id"))
+        for place, (pk, path, locale_id) in enumerate(rows):
+            section = path[:-steplen]
+            self.rank[pk] = len(rows) - place
+            self.section[pk] = section
             self.locale[pk] = locale_id
+            self.by_section.setdefault(section, []).append(pk)
         self.tags: dict[int, list[int]] = {}
         self.tagged: dict[int, list[int]] = {}
-        rows = ArticleTag.objects.filter(content_object_id__in=live.values("pk")).values_list(
-            "content_object_id", "tag_id"
-        )
+        rows = ArticleTag.objects.filter(
+            content_object_id__in=live.order_by().values("pk")
+        ).values_list("content_object_id", "tag_id")
         for pk, tag_id in rows:
             self.tags.setdefault(pk, []).append(tag_id)
             self.tagged.setdefault(tag_id, []).append(pk)
-        self.by_section: dict[str, list[int]] = {}
-        for pk in sorted(self.rank, key=self.rank.__getitem__, reverse=True):
-            self.by_section.setdefault(self.section[pk], []).append(pk)
         self.picks: dict[int, list[int]] = {}
         links = RelatedArticle.objects.order_by("page_id", "sort_order", "pk")
         for page_id, article_id in links.values_list("page_id", "article_id"):
@@ -262,8 +268,10 @@ class _ReadMoreIndex:
                 # Tags are shared by the editions; an article is read more in its own.
                 if pk not in exclude and self.locale[pk] == article.locale_id:
                     shared[pk] = shared.get(pk, 0) + 1
-        ranked = sorted(shared, key=lambda pk: (shared[pk], self.rank[pk]), reverse=True)
-        result += ranked[: max(0, limit - len(result))]
+        rank = self.rank
+        wanted = max(0, limit - len(result))
+        # The first ``wanted`` of sorted(…, reverse=True) without sorting them all.
+        result += heapq.nlargest(wanted, shared, key=lambda pk: (shared[pk], rank[pk]))
         exclude.update(result)
         section = article.path[: -ArticlePage.steplen]
         for pk in self.by_section.get(section, []):

@@ -1,14 +1,16 @@
 """sitemap.xml (every public page) and the news sitemap (articles of the last 48 hours)."""
 
+import html
 from datetime import datetime, timedelta
 from urllib.parse import quote
 from xml.sax.saxutils import escape
 
 from django.conf import settings
+from django.db.models import UUIDField, Value
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
 from django.utils.html import escape as escape_html
-from django.utils.timezone import localtime
 from django.views.decorators.http import require_safe
 from wagtail.models import Site
 
@@ -36,17 +38,20 @@ def _page_rows() -> list[tuple[str, datetime | None, object]]:
     if editions_enabled():
         roots = sorted(root.get_translations(inclusive=True).live(), key=lambda r: r.path)
     found = []
+    # One date a row (the last publication, or the last revision of a page never published),
+    # and the translation key only when there are editions to link: 10,000 rows are read
+    # whenever a page changes.
+    lastmod = Coalesce("last_published_at", "latest_revision_created_at")
+    key = "translation_key" if editions_enabled() else Value(None, output_field=UUIDField())
     for home in roots:
         pages = selectors.public_only(home.get_descendants(inclusive=True).live())
-        rows = pages.order_by("path").values_list(
-            "url_path", "last_published_at", "latest_revision_created_at", "translation_key"
-        )
+        rows = pages.order_by("path").values_list("url_path", lastmod, key)
         prefix = editions.public_path(home.url_path) if editions_enabled() else "/"
         strip = len(home.url_path)
         found += [
             # Quoted as Django's reverse() quotes the page URLs Wagtail gives.
-            (quote(prefix + url_path[strip:], safe=URL_SAFE), published or revised, key)
-            for url_path, published, revised, key in rows
+            (quote(prefix + url_path[strip:], safe=URL_SAFE), modified, key)
+            for url_path, modified, key in rows
         ]
     return found
 
@@ -91,14 +96,17 @@ def sitemap(request: HttpRequest) -> HttpResponse:
     if editions_enabled():
         lines[1] = lines[1][:-1] + ' xmlns:xhtml="http://www.w3.org/1999/xhtml">'
         alternates = editions.translation_key_alternates()
+    zone = timezone.get_current_timezone()  # localtime()'s, asked once rather than per row
+    base = settings.BASE_URL
     for path, lastmod, key in _page_rows():
-        modified = f"<lastmod>{localtime(lastmod).date().isoformat()}</lastmod>" if lastmod else ""
-        links = "".join(_alternate_links(alternates.get(key, ())))
-        lines.append(
-            f"<url><loc>{escape_html(settings.BASE_URL + path)}</loc>{modified}{links}</url>"
+        modified = (
+            f"<lastmod>{lastmod.astimezone(zone).date().isoformat()}</lastmod>" if lastmod else ""
         )
+        links = "".join(_alternate_links(alternates[key])) if key in alternates else ""
+        # html.escape: what django.utils.html.escape returns, without its lazy-string wrapper.
+        lines.append(f"<url><loc>{html.escape(base + path)}</loc>{modified}{links}</url>")
     for path in listing_locations():
-        lines.append(f"<url><loc>{escape_html(settings.BASE_URL + path)}</loc></url>")
+        lines.append(f"<url><loc>{html.escape(base + path)}</loc></url>")
     lines.append("</urlset>\n")
     response = HttpResponse("\n".join(lines), content_type="application/xml; charset=utf-8")
     response["X-Robots-Tag"] = "noindex, noodp, noarchive"

@@ -34,8 +34,10 @@ def _policy(*, search: bool = False) -> str:
     return build_policy(policy)
 
 
-def _header_lines(headers: list[tuple[str, str]]) -> str:
-    return "\n".join(f'        add_header {name} "{value}" always;' for name, value in headers)
+def _header_lines(headers: list[tuple[str, str]], *, indent: int = 8) -> str:
+    return "\n".join(
+        f'{" " * indent}add_header {name} "{value}" always;' for name, value in headers
+    )
 
 
 def security_headers(*, search: bool = False) -> list[tuple[str, str]]:
@@ -113,8 +115,10 @@ def nginx_config(
         "app": app.rstrip("/"),
         "app_prefixes": APP_PREFIXES if app else (),
         "headers": _header_lines(security_headers()),
+        "nested_headers": _header_lines(security_headers(), indent=12),
         "search_headers": _header_lines(security_headers(search=True)),
         "search_paths": selectors.search_paths(),
+        "feeds_paths": selectors.feeds_paths(),
         "page_headers": _header_lines(page_headers),
         "source_page_paths": source_page_paths,
         "source_page_headers": _header_lines(source_page_headers()),

@@ -574,8 +574,8 @@ def _update(
     known = manifest.names_by_path()  # the files before this update
     jobs = _jobs(_changed_urls(manifest, plan.urls, matching, known), front)
     for name, entry in list(manifest.files.items()):
-        sources = set(entry.get("sources", ()))
-        if entry["path"] not in new_paths and sources and sources <= plan.sources:
+        sources = entry.get("sources", ())  # a list: no set made for each of the site's files
+        if entry["path"] not in new_paths and sources and plan.sources.issuperset(sources):
             # Every list that produced this URL was produced again without it: it is gone.
             _remove_file(manifest, name, target, report)
             matching.discard(name)

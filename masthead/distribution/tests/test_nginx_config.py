@@ -45,12 +45,13 @@ EXAMPLE = [
 ]
 
 
-def nginx_config(tmp_path, *args: str) -> str:
+def nginx_config(tmp_path, *args: str, languages: str = "en") -> str:
     """The command in a clean environment, as an operator runs it."""
     env = {
         "PATH": os.environ["PATH"],
         "MASTHEAD_DATA_DIR": str(tmp_path),
         "MASTHEAD_BASE_URL": "https://news.example.org",
+        "MASTHEAD_LANGUAGES": languages,
     }
     done = subprocess.run(
         [sys.executable, "-m", "masthead.project.cli", "nginx-config", *args],
@@ -122,7 +123,9 @@ def _local_address() -> str:
 
 
 @contextlib.contextmanager
-def _nginx_running(tmp_path, *args: str, listen_host: str = "127.0.0.1", probe: str = "/"):
+def _nginx_running(
+    tmp_path, *args: str, listen_host: str = "127.0.0.1", probe: str = "/", languages: str = "en"
+):
     """nginx with the generated standalone configuration (``args`` for ``nginx-config``),
     answering at the origin yielded with the configuration; stopped afterwards."""
     if not os.access(NGINX, os.X_OK):
@@ -132,6 +135,7 @@ def _nginx_running(tmp_path, *args: str, listen_host: str = "127.0.0.1", probe: 
         tmp_path,
         *("--listen", f"{listen_host}:{port}", "--onion", "", "--source-page", ""),
         *("--standalone", str(tmp_path), *args),
+        languages=languages,
     )
     (tmp_path / "nginx.conf").write_text(config)
     log = tmp_path / "error.log"
@@ -241,7 +245,11 @@ def test_requests_are_logged_without_the_readers_address(tmp_path):
     shipped = SHIPPED.read_text()
     formats = re.findall(r"log_format \S+ '([^']*)'", shipped)
     assert formats and all("remote_addr" not in f and "forwarded" not in f for f in formats)
-    assert "access_log /var/log/nginx/masthead.access.log masthead_private;" in shipped
+    # Buffered: one write per request would cost more than the rest of serving a page.
+    assert (
+        "access_log /var/log/nginx/masthead.access.log masthead_private buffer=64k flush=5s;"
+        in shipped
+    )
     standalone = nginx_config(tmp_path, *EXAMPLE, "--standalone", str(tmp_path))
     assert f"access_log {tmp_path.resolve()}/access.log masthead_private;" not in standalone
     assert "access_log off;" in standalone
@@ -272,3 +280,50 @@ def test_a_missing_address_gets_the_404_page_of_its_language_edition(tmp_path):
             assert cache == "public, max-age=60"
         for path in ("/no-such-page/", "/politics/no-such-story/", "/rus/x/", "/static/x.css"):
             assert get(origin, path)[:3:2] == (404, "<p>We could not find that page</p>"), path
+
+
+@pytest.mark.parametrize("languages,edition", [("en", ""), ("en,ru", "/ru")])
+def test_feeds_get_their_types_and_pages_are_tested_against_one_expression_only(
+    tmp_path, languages, edition
+):
+    """The feeds' regular expressions are nested under /feeds/, so that every other request (a
+    page) is matched by prefix and tested only against the hidden-file rule; feeds still get
+    their types and headers, hidden files under /feeds/ are still refused, and anything else
+    there is answered as a page."""
+    top_level = re.findall(r"^    location (~\*?|=|\^~)? ?(\S+)", SHIPPED.read_text(), re.M)
+    assert [path for kind, path in top_level if kind.startswith("~")] == [r"/\."]
+    site = tmp_path / "site"
+    feeds = site / edition.lstrip("/") / "feeds"  # each edition's: /feeds/, /ru/feeds/
+    (feeds / "politics").mkdir(parents=True)
+    (feeds / ".git").mkdir()
+    (feeds / "rss.xml").write_text("<rss/>")
+    (feeds / "politics" / "atom.xml").write_text("<feed/>")
+    (feeds / ".git" / "rss.xml").write_text("secret")
+    (feeds / "index.html").write_text("<p>Feeds</p>")
+    (site / "404.html").write_text("<p>We could not find that page</p>")
+
+    def get(origin: str, path: str) -> tuple[int, dict]:
+        try:
+            with urllib.request.urlopen(origin + path, timeout=10) as response:
+                return response.status, response.headers
+        except urllib.error.HTTPError as error:
+            return error.code, error.headers
+
+    with _nginx_running(
+        tmp_path, "--root", str(site), "--onion", f"http://{ONION}", languages=languages
+    ) as (origin, _config):
+        for path, kind in (
+            (f"{edition}/feeds/rss.xml", "rss"),
+            (f"{edition}/feeds/politics/atom.xml", "atom"),
+        ):
+            status, headers = get(origin, path)
+            assert status == 200, path
+            assert headers["Content-Type"] == f"application/{kind}+xml; charset=utf-8"
+            assert headers["Content-Security-Policy"].startswith("default-src 'self'")
+            assert headers["X-Content-Type-Options"] == "nosniff"
+            assert headers["Cache-Control"] == "public, max-age=60"
+        assert get(origin, f"{edition}/feeds/.git/rss.xml")[0] == 404
+        status, headers = get(origin, f"{edition}/feeds/")
+        assert status == 200 and headers["Content-Type"] == "text/html; charset=utf-8"
+        assert headers["Onion-Location"] == f"http://{ONION}{edition}/feeds/"
+        assert headers["Content-Security-Policy"].startswith("default-src 'self'")
