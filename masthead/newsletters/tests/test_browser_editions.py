@@ -11,13 +11,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.utils import translation
-from django.utils.translation import gettext
 from playwright.sync_api import expect
 
 from masthead.newsletters.tests.test_browser import running_site_with_mail, wait_for_mail
 from masthead.project.demo import content_ru
 from masthead.project.tests.demo_server import DEMO_LANGUAGES
+from masthead.publishing.tests.editions import ru
 
 pytestmark = pytest.mark.browser
 
@@ -25,14 +24,6 @@ RU = "/ru"
 ARTICLE = content_ru.ARTICLES_RU[0]
 ARTICLE_PATH = f"{RU}/{ARTICLE['section']}/{ARTICLE['slug']}/"
 LIST_RU = content_ru.NEWSLETTER_RU["name"]
-
-
-def ru(message: str) -> str:
-    """The Russian the catalogues give for an English message of the interface."""
-    with translation.override("ru"):
-        russian = gettext(message)
-    assert russian != message, f"no Russian for {message!r}"
-    return russian
 
 
 def before(message: str, placeholder: str) -> str:

@@ -23,12 +23,13 @@ from dataclasses import dataclass
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.utils import translation
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import pgettext
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
 from masthead.project.demo import appeals as demo_appeals
 from masthead.project.demo import content, content_ru
 from masthead.project.tests.test_languages import Read, english_left, ui_messages
+from masthead.publishing.tests.editions import ru
 
 pytest_plugins = ["masthead.project.tests.demo_server"]
 pytestmark = pytest.mark.browser
@@ -48,14 +49,6 @@ LEAD_RU = min(
 
 def article_path(item: dict) -> str:
     return f"{RU}/{item['section']}/{item['slug']}/"
-
-
-def ru(message: str) -> str:
-    """The Russian the catalogues give for an English message of the interface."""
-    with translation.override("ru"):
-        russian = gettext(message)
-    assert russian != message, f"no Russian for {message!r}"
-    return russian
 
 
 def translation_pgettext(context: str, message: str) -> str:

@@ -49,3 +49,11 @@ def two_editions(db):
 def russian(message: str) -> str:
     with translation.override("ru"):
         return gettext(message)
+
+
+def ru(message: str) -> str:
+    """The Russian the catalogues give for an English message of the interface; a message
+    without one fails the test."""
+    translated = russian(message)
+    assert translated != message, f"no Russian for {message!r}"
+    return translated

@@ -12,24 +12,15 @@ from email.header import decode_header, make_header
 from email.message import Message
 
 import pytest
-from django.utils import translation
-from django.utils.translation import gettext
 from playwright.sync_api import expect
 
+from masthead.publishing.tests.editions import ru
 from masthead.supporters.tests.revenue_site import browsing
 from masthead.supporters.tests.smtp import body_text
 
 pytestmark = pytest.mark.browser
 
 RU = "/ru"
-
-
-def ru(message: str) -> str:
-    """The Russian the catalogues give for an English message of the interface."""
-    with translation.override("ru"):
-        russian = gettext(message)
-    assert russian != message, f"no Russian for {message!r}"
-    return russian
 
 
 def around(message: str, placeholder: str) -> re.Pattern[str]:
