@@ -197,7 +197,11 @@ class SectionPage(PublicPage, RoutablePageMixin, Page):
         from masthead.publishing import selectors
 
         articles = selectors.teaser_page(
-            selectors.articles_live().child_of(self), number, self.per_page, self.url
+            selectors.articles_live().child_of(self),
+            number,
+            self.per_page,
+            self.url,
+            listing=("section", self.pk),
         )
         return self.render(request, context_overrides={"articles": articles, "base_path": self.url})
 

@@ -75,13 +75,13 @@ class ListingPage:
         return self.object_list[-1] if self.object_list else None
 
 
-def paginate(queryset, number: int, per_page: int, base_path: str) -> ListingPage:
-    """Page ``number`` of ``queryset`` (ordered newest first); 404 if there is none."""
-    count = queryset.count()
+def paginate(items: Sequence, number: int, per_page: int, base_path: str) -> ListingPage:
+    """Page ``number`` of ``items`` (ordered newest first); 404 if there is none."""
+    count = len(items)
     last = numbered_pages(count, per_page)
     if not FIRST <= number <= last:
         raise Http404("No such page of this listing.")
-    return ListingPage(queryset[page_slice(count, per_page, number)], number, last, base_path)
+    return ListingPage(items[page_slice(count, per_page, number)], number, last, base_path)
 
 
 def page_number_clean(raw: str) -> str:

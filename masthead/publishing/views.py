@@ -18,13 +18,20 @@ PER_PAGE = 12
 
 
 def _listing(
-    request: HttpRequest, *, template: str, base_path: str, queryset, number: int, **extra
+    request: HttpRequest,
+    *,
+    template: str,
+    base_path: str,
+    queryset,
+    listing: tuple,
+    number: int,
+    **extra,
 ):
     if number == FIRST and request.path != base_path:
         raise Http404("Numbered pages start at 1.")
     if number == FIRST and "page" in request.GET:
         return redirect_query_page(request, base_path)
-    articles = selectors.teaser_page(queryset, number, PER_PAGE, base_path)
+    articles = selectors.teaser_page(queryset, number, PER_PAGE, base_path, listing=listing)
     return render(request, template, {"articles": articles, "base_path": base_path, **extra})
 
 
@@ -38,11 +45,13 @@ def _edition_root() -> str:
 def author_detail(request: HttpRequest, slug: str, number: int = FIRST) -> HttpResponse:
     """The author's articles in the language edition being read."""
     author = get_object_or_404(Author, slug=slug)
+    base_path = author.edition_url(get_language())
     return _listing(
         request,
         template="publishing/author_listing.html",
-        base_path=author.edition_url(get_language()),
+        base_path=base_path,
         queryset=in_edition(selectors.articles_for_author(author=author)),
+        listing=("author", author.pk, base_path),  # the base path names the edition
         number=number,
         author=author,
     )
@@ -54,13 +63,16 @@ def tag_detail(request: HttpRequest, slug: str, number: int = FIRST) -> HttpResp
     """The tag's articles in the language edition being read: none there, no listing."""
     tag = get_object_or_404(Tag, slug=slug)
     articles = in_edition(selectors.articles_for_tag(tag=tag))
-    if not articles.exists():
+    base_path = f"{_edition_root()}tags/{tag.slug}/"
+    listing = ("tag", tag.pk, base_path)  # the base path names the edition
+    if not selectors.listing_ids(articles, listing):
         raise Http404("No published articles carry this tag.")
     return _listing(
         request,
         template="publishing/tag_listing.html",
-        base_path=f"{_edition_root()}tags/{tag.slug}/",
+        base_path=base_path,
         queryset=articles,
+        listing=listing,
         number=number,
         tag=tag,
     )
@@ -70,12 +82,13 @@ def tag_detail(request: HttpRequest, slug: str, number: int = FIRST) -> HttpResp
 @reads_query(**PAGE_QUERY)
 def archive(request: HttpRequest, number: int = FIRST) -> HttpResponse:
     """Every article of the language edition being read, newest first."""
-    root = _edition_root()
+    base_path = f"{_edition_root()}archive/"
     return _listing(
         request,
         template="publishing/archive.html",
-        base_path=f"{root}archive/",
+        base_path=base_path,
         queryset=in_edition(selectors.articles_live()),
+        listing=("archive", base_path),  # the base path names the edition
         number=number,
     )
 
