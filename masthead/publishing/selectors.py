@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import heapq
+from collections import Counter
 from collections.abc import Hashable, Iterable
 
 from django.contrib.contenttypes.models import ContentType
@@ -279,16 +280,20 @@ class _ReadMoreIndex:
     def choose(self, article: ArticlePage, limit: int) -> list[int]:
         result = [pk for pk in self.picks.get(article.pk, []) if pk in self.rank][:limit]
         exclude = {article.pk, *result}
-        shared: dict[int, int] = {}
+        shared: Counter[int] = Counter()
         for tag_id in self.tags.get(article.pk, []):
-            for pk in self.tagged[tag_id]:
-                # Tags are shared by the editions; an article is read more in its own.
-                if pk not in exclude and self.locale[pk] == article.locale_id:
-                    shared[pk] = shared.get(pk, 0) + 1
-        rank = self.rank
+            shared.update(self.tagged[tag_id])  # counted in C: a tag may have thousands
+        rank, locale, own = self.rank, self.locale, article.locale_id
         wanted = max(0, limit - len(result))
-        # The first ``wanted`` of sorted(…, reverse=True) without sorting them all.
-        result += heapq.nlargest(wanted, shared, key=lambda pk: (shared[pk], rank[pk]))
+        # Most tags shared first, then the most recent. Tags are shared by the editions; an
+        # article is read more in its own. The first ``wanted`` of sorted(…, reverse=True)
+        # without sorting them all; ranks are unique, so no two tuples tie.
+        candidates = [
+            (count, rank[pk], pk)
+            for pk, count in shared.items()
+            if pk not in exclude and locale[pk] == own
+        ]
+        result += [pk for _count, _rank, pk in heapq.nlargest(wanted, candidates)]
         exclude.update(result)
         section = article.path[: -ArticlePage.steplen]
         for pk in self.by_section.get(section, []):

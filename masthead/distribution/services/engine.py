@@ -164,11 +164,11 @@ def render_job(renderer, target: OutputTarget, job: Job) -> FileResult:
 _worker: dict = {}
 
 
-def _worker_init(target: OutputTarget, inherited: dict | None) -> None:
+def _scope_init(inherited: dict | None) -> None:
     from django.core.cache import caches
 
     from masthead.core import memo
-    from masthead.distribution.services.render import private_cache, renderer
+    from masthead.distribution.services.render import private_cache
 
     # A forked child must not reuse the parent's database connections (closed before the
     # fork); it opens its own on first use. It lives for one build: a cache of its own (see
@@ -176,8 +176,42 @@ def _worker_init(target: OutputTarget, inherited: dict | None) -> None:
     # (its copy: what a worker adds stays its own).
     caches["default"] = private_cache()
     memo.scope_enter(inherited if inherited is not None else {})
+
+
+def _worker_init(target: OutputTarget, inherited: dict | None) -> None:
+    from masthead.distribution.services.render import renderer
+
+    _scope_init(inherited)
     _worker["renderer"] = renderer()  # the parent's, made before the fork
     _worker["target"] = target
+
+
+# Fewer items than this for each process, and forking costs more than it saves.
+MIN_SPLIT = 200
+
+
+def in_workers(function: Callable[[list], dict], items: list, *, processes: int) -> dict:
+    """``function(part)`` for ``items`` cut into ``processes`` parts, each in a forked process
+    that starts with this one's state and memo; their results merged. In this process when
+    there are too few items to be worth it. ``function`` must be a module's own function (it
+    is named to the workers) and return what pickles."""
+    if processes <= 1 or len(items) < processes * MIN_SPLIT:
+        return function(items)
+    from masthead.core import memo
+    from masthead.distribution.services.render import collector_set_aside
+
+    size = -(-len(items) // processes)
+    parts = [items[start : start + size] for start in range(0, len(items), size)]
+    connections.close_all()
+    context = multiprocessing.get_context("fork")
+    merged: dict = {}
+    with (
+        collector_set_aside(),
+        context.Pool(processes, initializer=_scope_init, initargs=(memo.current(),)) as pool,
+    ):
+        for result in pool.map(function, parts):
+            merged.update(result)
+    return merged
 
 
 def _worker_render(jobs: list[Job]) -> list[FileResult]:

@@ -46,7 +46,13 @@ from masthead.distribution.keys import (
 from masthead.distribution.selectors import PageRecord, SiteUrl
 from masthead.distribution.services import search
 from masthead.distribution.services.assets import assets_copy
-from masthead.distribution.services.engine import FileResult, Job, OutputTarget, run_jobs
+from masthead.distribution.services.engine import (
+    FileResult,
+    Job,
+    OutputTarget,
+    in_workers,
+    run_jobs,
+)
 from masthead.distribution.services.output import Manifest, OutputError, locked, remove
 from masthead.distribution.services.progress import Progress
 from masthead.publishing import pagination
@@ -166,6 +172,13 @@ def _render(
         )
     finally:
         progress.finish()
+
+
+def _teasers_rendered(pks: list[int]) -> dict:
+    """The listing teasers of the articles ``pks`` (already read into the scope), by key."""
+    from masthead.publishing.templatetags.publishing_tags import teasers_prerender
+
+    return teasers_prerender(articles.teasers(pks))
 
 
 def _rendition_fixups(results: dict[str, FileResult]) -> list[str]:
@@ -332,7 +345,6 @@ def _build(
     progress: Progress,
 ) -> BuildReport:
     from masthead.distribution.services.render import rendering_scope
-    from masthead.publishing.templatetags.publishing_tags import teasers_prerender
 
     started = time.monotonic()
     target = OutputTarget.from_settings(root=out, portable=portable_out)
@@ -342,10 +354,12 @@ def _build(
     with memo.scope(fresh=True):
         # Every article appears in some listing: their teasers are read and rendered at once,
         # before the render workers fork (they share what is made here, rather than each
-        # rendering most of them again).
+        # rendering most of them again); rendered by as many processes as the pages will be.
         live = articles.teasers_preload()
         with rendering_scope():
-            teasers_prerender(live)
+            rendered = in_workers(_teasers_rendered, [a.pk for a in live], processes=processes)
+        for key, value in rendered.items():
+            memo.put(key, value)
         results = _render(
             _jobs(urls),
             target,

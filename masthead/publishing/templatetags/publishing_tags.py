@@ -134,7 +134,7 @@ def teaser_html(
     """The teaser of ``article`` with its headline in ``heading_tag``, once per scope."""
     language = get_language()
     base = memo(
-        ("teaser", language, article.pk, _TEASER_HEADING, lead),
+        _teaser_key(language, article.pk, _TEASER_HEADING, lead),
         lambda: _teaser_rendered(article, _TEASER_HEADING, lead),
     )
     if heading_tag == _TEASER_HEADING:
@@ -146,18 +146,28 @@ def teaser_html(
         text = base.replace(_TEASER_OPEN, f'<{heading_tag} class="teaser__headline">')
         return mark_safe(text.replace(_TEASER_CLOSE, f"</{heading_tag}>"))  # noqa: S308
 
-    return memo(("teaser", language, article.pk, heading_tag, lead), retagged)
+    return memo(_teaser_key(language, article.pk, heading_tag, lead), retagged)
 
 
-def teasers_prerender(articles: list[ArticlePage]) -> None:
+def teasers_prerender(articles: list[ArticlePage]) -> dict[tuple, str]:
     """Render the listing teaser of every article in ``articles`` into the open scope, each
     in its edition's language: a full build does it once, before its render processes fork,
-    rather than each process again (every live article is in some listing)."""
+    rather than each process again (every live article is in some listing).
+
+    Returns them by their keys in the scope, for a build that renders them in several
+    processes to put into its own (``core.memo.put``)."""
     languages = editions.locale_languages() if editions.editions_enabled() else {}
+    rendered = {}
     for article in articles:
         language = languages.get(article.locale_id, settings.LANGUAGE_CODE)
         with translation.override(language):
-            teaser_html(article)
+            key = _teaser_key(get_language(), article.pk, _TEASER_HEADING, False)
+            rendered[key] = teaser_html(article)
+    return rendered
+
+
+def _teaser_key(language: str, pk: int, heading_tag: str, lead: bool) -> tuple:
+    return ("teaser", language, pk, heading_tag, lead)
 
 
 @register.inclusion_tag("publishing/includes/byline.html")
