@@ -151,3 +151,25 @@ def test_tags_and_authors_in_any_script_have_their_pages(client):
     author_page = client.get("/authors/анна-репортёр/")
     assert author_page.status_code == 200 and article.title in author_page.content.decode()
     assert "/tags/%D0%BC%D0%BE%D1%81%D0%BA%D0%B2%D0%B0/" in html or "/tags/москва/" in html
+
+
+def test_the_pages_of_a_listing_are_cut_from_one_read_of_it(world_with_articles):
+    """Within a scope (a build, a content generation), a listing's order is read once: its
+    other pages neither count nor sort the listing again."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from masthead.core import memo
+    from masthead.publishing import selectors
+    from masthead.publishing.pagination import FIRST
+
+    world, _, articles = world_with_articles
+    listing = selectors.articles_live().child_of(world)
+    with memo.scope(fresh=True):
+        selectors.teasers([a.pk for a in articles])
+        newest = selectors.teaser_page(listing, FIRST, 12, world.url, listing=("section", 1))
+        with CaptureQueriesContext(connection) as read:
+            oldest = selectors.teaser_page(listing, 1, 12, world.url, listing=("section", 1))
+    assert [a.pk for a in newest.object_list] == [a.pk for a in articles[:18]]
+    assert [a.pk for a in oldest.object_list] == [a.pk for a in articles[18:]]
+    assert read.captured_queries == []
