@@ -1,11 +1,13 @@
 from django.urls import path
 from wagtail import hooks
 
-from masthead.channels import views
-
 
 @hooks.register("register_admin_urls")
 def register_admin_urls():
+    # Imported when the admin's addresses are built, not at start-up: the views bring in every
+    # channel's client (httpx), which builds and commands never use.
+    from masthead.channels import views
+
     return [
         path("channels/pages/<int:page_id>/", views.page_posts, name="channels_page"),
         path(

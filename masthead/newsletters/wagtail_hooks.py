@@ -25,7 +25,6 @@ from wagtail.snippets.views.snippets import (
 )
 
 from masthead.core.editions import editions_enabled
-from masthead.newsletters import admin_views
 from masthead.newsletters.models import (
     AuditEntry,
     Edition,
@@ -40,6 +39,11 @@ from masthead.newsletters.services.subscriptions import ERASURE_STATEMENT, subsc
 
 @hooks.register("register_admin_urls")
 def register_admin_urls():
+    # Imported here, when the admin's addresses are built, not at start-up: the send page
+    # brings in the whole sending machinery (DKIM signing, DNS), which builds and commands
+    # never use.
+    from masthead.newsletters import admin_views
+
     return [
         path(
             "newsletters/editions/<int:pk>/send/",
@@ -115,6 +119,8 @@ class EditionStatusColumn(Column):
 
 class EditionIndexView(IndexView):
     def get_list_more_buttons(self, instance):
+        from masthead.newsletters import admin_views  # see register_admin_urls
+
         buttons = super().get_list_more_buttons(instance)
         buttons.insert(
             0,
@@ -130,6 +136,8 @@ class EditionIndexView(IndexView):
 
 class EditionEditView(EditView):
     def dispatch(self, request, *args, **kwargs):
+        from masthead.newsletters import admin_views  # see register_admin_urls
+
         edition = self.get_object()
         if not edition.is_editable:
             messages.info(
@@ -140,6 +148,8 @@ class EditionEditView(EditView):
 
     @property
     def header_buttons(self):
+        from masthead.newsletters import admin_views  # see register_admin_urls
+
         return [
             *super().header_buttons,
             HeaderButton(
