@@ -556,6 +556,9 @@ def serve_and_measure(env: dict, out: Path, article_path: str, work: Path) -> di
         "--server-name",
         "127.0.0.1",
     ).output
+    # Logged as in production (the same format and buffering), into the bench's own folder
+    # rather than the system's /var/log/nginx, which runs of a million requests would fill.
+    server = server.replace("/var/log/nginx/masthead.access.log", str(prefix / "access.log"))
     article_file = out / article_path.lstrip("/") / "index.html"
     plain = work / "plain"
     plain.mkdir(exist_ok=True)
