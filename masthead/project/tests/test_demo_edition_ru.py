@@ -5,23 +5,17 @@ translations (``project.demo.edition_ru``)."""
 from __future__ import annotations
 
 import pytest
-from django.test import override_settings
 from wagtail.models import Locale
 
 from masthead.project.demo import content_ru
 from masthead.project.demo.loader import demo_publication_load
 from masthead.publishing.models import ArticlePage, HomePage, SectionPage
-from masthead.publishing.tests.editions import TWO_LANGUAGES
+from masthead.publishing.tests.editions import two_languages
 
 
 @pytest.mark.django_db
 def test_the_demo_has_a_russian_edition_with_linked_translations():
-    with override_settings(
-        LANGUAGES=TWO_LANGUAGES,
-        WAGTAIL_I18N_ENABLED=True,
-        WAGTAIL_CONTENT_LANGUAGES=TWO_LANGUAGES,
-        PAGE_CACHE_ENABLED=False,
-    ):
+    with two_languages(PAGE_CACHE_ENABLED=False):
         assert demo_publication_load()
     ru = Locale.objects.get(language_code="ru")
     en_home = HomePage.objects.get(locale__language_code="en")
@@ -59,22 +53,15 @@ def test_the_russian_edition_has_its_information_pages_in_russian():
     translations of the English pages, and what the Russian pages link to."""
     from django.test import Client
 
-    from masthead.core import memo
     from masthead.distribution.selectors import source_page_paths
     from masthead.newsletters.selectors import privacy_policy_path
     from masthead.project.demo import content
     from masthead.publishing.models import InfoPage, SecureContactPage
-    from masthead.publishing.tests.editions import _urlconf
+    from masthead.publishing.tests.editions import edition_urls
 
-    with override_settings(
-        LANGUAGES=TWO_LANGUAGES,
-        WAGTAIL_I18N_ENABLED=True,
-        WAGTAIL_CONTENT_LANGUAGES=TWO_LANGUAGES,
-        PAGE_CACHE_ENABLED=False,
-    ):
+    with two_languages(PAGE_CACHE_ENABLED=False):
         assert demo_publication_load()
-        with override_settings(ROOT_URLCONF=_urlconf()):
-            memo.forget()
+        with edition_urls():
             ru = Locale.objects.get(language_code="ru")
             slug = content.SECURE_CONTACT["slug"]
             for page_slug, item in [
@@ -100,4 +87,3 @@ def test_the_russian_edition_has_its_information_pages_in_russian():
 
             with translation.override("ru"):
                 assert privacy_policy_path() == "/ru/privacy/"
-            memo.forget()

@@ -19,6 +19,7 @@ import shutil
 import struct
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from html.parser import HTMLParser
@@ -518,22 +519,24 @@ def _readers_paths(client: Client) -> dict[str, Read]:
     return read
 
 
+def text_leaves(value) -> Iterator[str]:
+    """Every string in ``value``: nested dicts, lists and tuples, and a StreamField's blocks."""
+    if hasattr(value, "raw_data"):
+        value = list(value.raw_data)
+    if isinstance(value, dict):
+        for item in value.values():
+            yield from text_leaves(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from text_leaves(item)
+    elif isinstance(value, str):
+        yield value
+
+
 def _stored_words() -> str:
     """Every text the database holds (what editors, readers and the demo wrote), as one
     string: a text on a page that is a part of it is not the interface's."""
     from django.apps import apps
-
-    def leaves(value):
-        if hasattr(value, "raw_data"):  # a StreamField's blocks
-            value = list(value.raw_data)
-        if isinstance(value, dict):
-            for item in value.values():
-                yield from leaves(item)
-        elif isinstance(value, list | tuple):
-            for item in value:
-                yield from leaves(item)
-        elif isinstance(value, str):
-            yield value
 
     texts = []
     for model in apps.get_models():
@@ -543,7 +546,7 @@ def _stored_words() -> str:
             if f.get_internal_type() in {"CharField", "TextField", "JSONField", "SlugField"}
         ]
         if fields:
-            texts += leaves(list(model.objects.values_list(*fields)))
+            texts += text_leaves(list(model.objects.values_list(*fields)))
     return " ".join(" ".join(html.unescape(TAG.sub(" ", t)).split()) for t in texts)
 
 

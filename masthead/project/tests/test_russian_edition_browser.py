@@ -17,19 +17,24 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.utils import translation
 from django.utils.translation import pgettext
-from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
+from playwright.sync_api import Page, expect
 
 from masthead.project.demo import appeals as demo_appeals
 from masthead.project.demo import content, content_ru
-from masthead.project.tests.test_languages import Read, english_left, ui_messages
+from masthead.project.tests.test_languages import Read, english_left, text_leaves, ui_messages
 from masthead.publishing.tests.editions import ru
+from masthead.publishing.tests.test_browser import (
+    ARTICLE_READING_ORDER,
+    SCROLL_THROUGH,
+    assert_reading_order,
+    browsing,
+)
 
 pytest_plugins = ["masthead.project.tests.demo_server"]
 pytestmark = pytest.mark.browser
@@ -109,16 +114,6 @@ VISIBLE_TEXT = """() => {
 }"""
 
 
-@contextmanager
-def browsing(browser: Browser, **options) -> Iterator[BrowserContext]:
-    context = browser.new_context(**options)
-    context.set_default_timeout(15_000)
-    try:
-        yield context
-    finally:
-        context.close()
-
-
 def open_page(page: Page, url: str, *, status: int = 200) -> None:
     response = page.goto(url, wait_until="networkidle")
     assert response is not None and response.status == status, (
@@ -136,30 +131,9 @@ def become_regular_reader(page: Page, demo_site) -> None:
 def read_to_the_end(page: Page) -> None:
     """Scroll through as a reader does, so the appeal a script puts in place near the end is
     shown; then back to the top, so that nothing moves while the page is measured."""
-    page.evaluate(
-        """async () => {
-          const rendered = () => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
-          for (let y = 0; y < document.documentElement.scrollHeight; y += window.innerHeight / 2) {
-            window.scrollTo(0, y);
-            await rendered();
-          }
-        }"""
-    )
+    page.evaluate(SCROLL_THROUGH)
     expect(page.get_by_role("link", name=ru("Remind me later"))).to_be_visible()
     page.evaluate("window.scrollTo(0, 0)")
-
-
-def assert_reading_order(parts: list[tuple[str, Locator]]) -> None:
-    """Each part is visible and sits wholly below the one before it on the page."""
-    previous_name, previous_bottom = None, float("-inf")
-    for name, locator in parts:
-        expect(locator, f"{name} is visible").to_be_visible()
-        box = locator.bounding_box()
-        assert box is not None, name
-        assert box["y"] >= previous_bottom - 0.5, (
-            f"{name} (top {box['y']:.0f}) is not below {previous_name} (bottom {previous_bottom:.0f})"
-        )
-        previous_name, previous_bottom = name, box["y"] + box["height"]
 
 
 def _page_url(demo_site, name: str) -> str:
@@ -202,19 +176,9 @@ def _demo_words() -> str:
     """Every text of the demo's content, English and Russian: names the interface shares words
     with (the publication's, the pen names) are not the interface's."""
 
-    def leaves(value):
-        if isinstance(value, dict):
-            for item in value.values():
-                yield from leaves(item)
-        elif isinstance(value, list | tuple):
-            for item in value:
-                yield from leaves(item)
-        elif isinstance(value, str):
-            yield value
-
     texts = []
     for module in (content, content_ru, demo_appeals):
-        texts += leaves([v for k, v in vars(module).items() if k.isupper()])
+        texts += text_leaves([v for k, v in vars(module).items() if k.isupper()])
     return " ".join(" ".join(text.split()) for text in texts)
 
 
@@ -268,21 +232,27 @@ def test_a_russian_article_reads_in_the_same_order_as_an_english_one(demo_site, 
     read_more = page.get_by_role("region", name=ru("Read more"))
 
     assert_reading_order(
-        [
-            ("section", section_link),
-            ("headline", headline),
-            ("standfirst", standfirst),
-            ("lead photo", photo),
-            ("caption and credit", caption),
-            ("byline", byline),
-            ("time", time),
-            ("first paragraph", paragraph),
-            ("block quote", blockquote),
-            ("tags", tag_list),
-            ("newsletter signup", signup),
-            ("support appeal", appeal),
-            ("read more", read_more),
-        ]
+        list(
+            zip(
+                ARTICLE_READING_ORDER,
+                [
+                    section_link,
+                    headline,
+                    standfirst,
+                    photo,
+                    caption,
+                    byline,
+                    time,
+                    paragraph,
+                    blockquote,
+                    tag_list,
+                    signup,
+                    appeal,
+                    read_more,
+                ],
+                strict=True,
+            )
+        )
     )
     assert photo.evaluate("img => img.complete && img.naturalWidth > 0"), "lead photo not loaded"
     # The appeal is the Russian edition's own, and so is Read more: Russian articles only.

@@ -4,7 +4,9 @@ Tests of any app use ``two_editions`` from here."""
 
 from __future__ import annotations
 
+import contextlib
 import types
+from collections.abc import Iterator
 
 import pytest
 from django.test import override_settings
@@ -28,22 +30,36 @@ def _urlconf() -> types.ModuleType:
     return module
 
 
-@pytest.fixture
-def two_editions(db):
-    with (
-        override_settings(
-            LANGUAGES=TWO_LANGUAGES,
-            WAGTAIL_I18N_ENABLED=True,
-            WAGTAIL_CONTENT_LANGUAGES=TWO_LANGUAGES,
-        ),
-        override_settings(ROOT_URLCONF=_urlconf()),
-    ):
+def two_languages(**more) -> override_settings:
+    """Settings with English and Russian content and interface (and ``more``)."""
+    return override_settings(
+        LANGUAGES=TWO_LANGUAGES,
+        WAGTAIL_I18N_ENABLED=True,
+        WAGTAIL_CONTENT_LANGUAGES=TWO_LANGUAGES,
+        **more,
+    )
+
+
+@contextlib.contextmanager
+def edition_urls() -> Iterator[None]:
+    """The two editions' URLs for the block (inside ``two_languages``). The addresses and
+    memo that any other language setting left are dropped on the way in, and these on the
+    way out: a test after this one must not meet them."""
+    try:
+        with override_settings(ROOT_URLCONF=_urlconf()):
+            Site.clear_site_root_paths_cache()
+            memo.forget()
+            yield
+    finally:
+        clear_url_caches()
         Site.clear_site_root_paths_cache()
         memo.forget()
+
+
+@pytest.fixture
+def two_editions(db):
+    with two_languages(), edition_urls():
         yield
-    clear_url_caches()
-    Site.clear_site_root_paths_cache()
-    memo.forget()
 
 
 def russian(message: str) -> str:
