@@ -8,7 +8,8 @@ For each size (1,000 and 10,000 articles by default), in a fresh data directory:
 2. ``masthead build`` the whole site (every core), timed; the same content is written as
    Markdown and built with Debian's Hugo (installed with apt when missing) using a minimal
    theme with the same pages (articles, paginated sections, tags, authors and archive, feeds,
-   sitemap, related articles), and the ratio printed;
+   sitemap, related articles), and the ratio printed; then the same Pagefind over Hugo's
+   articles (Masthead's build includes its search index), and the ratio against the two;
 3. the incremental publish of one article, timed: an edit (same address) and a new article
    (every listing page it enters moves), through the same service the task queue runs;
 4. nginx with the shipped configuration serves the build; ``wrk`` loads an article page and,
@@ -426,6 +427,12 @@ HUGO_LAYOUTS = {
 }
 
 
+def pagefind_executable() -> str:
+    import pagefind_bin  # the build's own: a dependency of the project
+
+    return str(pagefind_bin.get_executable())
+
+
 def hugo_executable() -> str:
     found = shutil.which("hugo")
     if found:
@@ -668,7 +675,25 @@ def bench_size(
         ]
     )
     hugo_files = len([p for p in (work / f"hugo-out-{size}").rglob("*") if p.is_file()])
+    # Masthead's build includes a search index of its articles; a Hugo site gets one from
+    # Pagefind. The same Pagefind over Hugo's article pages, timed apart: the like-for-like
+    # baseline is Hugo plus this (the target is against Hugo alone).
+    hugo_search = run(
+        [
+            pagefind_executable(),
+            "--site",
+            str(work / f"hugo-out-{size}"),
+            "--output-path",
+            str(work / f"hugo-search-{size}"),
+            "--root-selector",
+            "main",
+            "--glob",
+            "*/story-*/index.html",
+            "--silent",
+        ]
+    )
     ratio = build.wall / hugo_run.wall
+    ratio_with_search = build.wall / (hugo_run.wall + hugo_search.wall)
     # Start-up is counted in the ratio; printed apart as well, since it does not grow with
     # the site: what the build itself costs against Hugo's whole run.
     ratio_after_startup = (build.wall - startup.wall) / hugo_run.wall
@@ -676,6 +701,11 @@ def bench_size(
         f"  hugo build:     {hugo_run.wall:.1f} s wall, {hugo_run.cpu:.1f} s CPU, {hugo_files} files"
         f"  → ratio {ratio:.1f}x (target ≤ {hugo_target(size):.1f}x); without Masthead's "
         f"start-up {ratio_after_startup:.1f}x",
+        flush=True,
+    )
+    print(
+        f"  hugo + Pagefind over its {size} articles: {hugo_run.wall + hugo_search.wall:.1f} s"
+        f" wall (Pagefind {hugo_search.wall:.1f} s) → ratio {ratio_with_search:.1f}x",
         flush=True,
     )
 
@@ -719,6 +749,8 @@ def bench_size(
         "hugo_cpu_s": hugo_run.cpu,
         "ratio": ratio,
         "ratio_after_startup": ratio_after_startup,
+        "hugo_search_s": hugo_search.wall,
+        "ratio_with_search": ratio_with_search,
         "edit": edit,
         "new": new,
         "served": served,
@@ -731,14 +763,15 @@ def report(results: list[dict]) -> None:
     print("\n== Summary")
     print(
         f"{'articles':>9} {'build':>9} {'CPU':>8} {'start':>6} {'hugo':>8} {'ratio':>6} "
-        f"{'-start':>7} "
+        f"{'-start':>7} {'h+pf':>6} "
         f"{'edit: fronts':>13} {'all':>7} {'new: fronts':>12} {'all':>7} {'serve':>6}"
     )
     for r in results:
         print(
             f"{r['size']:>9} {r['build_s']:>8.1f}s {r['build_cpu_s']:>7.1f}s "
             f"{r['startup_s']:>5.1f}s {r['hugo_s']:>7.1f}s {r['ratio']:>5.1f}x "
-            f"{r['ratio_after_startup']:>6.1f}x {r['edit']['front_s']:>12.2f}s {r['edit']['pages_s']:>6.2f}s "
+            f"{r['ratio_after_startup']:>6.1f}x {r['ratio_with_search']:>5.1f}x "
+            f"{r['edit']['front_s']:>12.2f}s {r['edit']['pages_s']:>6.2f}s "
             f"{r['new']['front_s']:>11.2f}s {r['new']['pages_s']:>6.1f}s {r['share']:>6.0%}"
         )
     for r in results:

@@ -62,7 +62,9 @@ INSTALLED_APPS = [
     "masthead.channels",
     "masthead.imports",
     "wagtail.contrib.forms",
-    "wagtail.contrib.redirects",
+    # wagtail.contrib.redirects, .snippets, .documents and .images, without the REST API they
+    # would build at every start (masthead/project/apps.py).
+    "masthead.project.apps.RedirectsConfig",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.sitemaps",
     "wagtail.contrib.settings",
@@ -71,9 +73,9 @@ INSTALLED_APPS = [
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
-    "wagtail.snippets",
-    "wagtail.documents",
-    "wagtail.images",
+    "masthead.project.apps.SnippetsConfig",
+    "masthead.project.apps.DocumentsConfig",
+    "masthead.project.apps.ImagesConfig",
     "wagtail.search",
     "wagtail.admin",
     "wagtail",
