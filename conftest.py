@@ -1,3 +1,5 @@
+from importlib import import_module
+
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
@@ -7,6 +9,17 @@ from django.core.management import call_command
 def collected_static():
     """Pages link hashed asset names from the manifest, as in production."""
     call_command("collectstatic", interactive=False, verbosity=0)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def project_urls():
+    """The project's URLconf is built when it is first imported, from the settings of that
+    moment (one edition or several: ``core.editions.edition_urlpatterns``). Imported here,
+    under the project's own settings, so that a test that changes them (``two_languages``)
+    is never the first to import it and leave two editions' addresses to the tests after."""
+    from django.conf import settings
+
+    import_module(settings.ROOT_URLCONF)
 
 
 @pytest.fixture(autouse=True)
