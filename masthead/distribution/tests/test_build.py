@@ -210,3 +210,26 @@ def test_parts_of_the_search_index_that_are_gone_are_removed(tmp_path):
         assert not (base / "pagefind/part-2").exists()
         script = (base / "pagefind/masthead-parts.js").read_text()
         assert script == 'window.mastheadSearchParts = ["part-1/"];\n'
+
+
+def test_the_manifest_is_compact_sorted_utf8_json_and_reads_back(tmp_path):
+    manifest = Manifest(base_url="https://news.example.org", built_at="2026-12-06T21:00:00+00:00")
+    manifest.files = {
+        "ru/politika/index.html": {"path": "/ru/политика/", "deps": ["b", "a"], "status": 200},
+        "index.html": {"path": "/", "deps": [], "status": 200},
+    }
+    manifest.pages = {"12": {"kind": "article", "path": "/ru/политика/x/"}}
+    manifest.search = {"": [12], "1": []}
+    manifest.save(tmp_path)
+    written = (tmp_path / STATE_DIR / "manifest.json").read_bytes()
+    data = json.loads(written)
+    assert written == json.dumps(
+        data, ensure_ascii=False, separators=(",", ":"), sort_keys=True
+    ).encode("utf-8")
+    assert "политика" in written.decode("utf-8")
+    again = Manifest.load(tmp_path)
+    assert (again.files, again.pages, again.search) == (
+        manifest.files,
+        manifest.pages,
+        manifest.search,
+    )
