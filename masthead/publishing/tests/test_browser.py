@@ -181,6 +181,11 @@ def assert_reading_order(parts: list[tuple[str, Locator]]) -> None:
         previous_name, previous_bottom = name, box["y"] + box["height"]
 
 
+def assert_article_reading_order(parts: list[Locator]) -> None:
+    """An article page's parts, one for each name of ``ARTICLE_READING_ORDER``, in that order."""
+    assert_reading_order(list(zip(ARTICLE_READING_ORDER, parts, strict=True)))
+
+
 # --- Reading an article -----------------------------------------------------------------------
 
 
@@ -234,28 +239,22 @@ def test_reader_goes_from_front_page_to_article_and_sees_it_in_reading_order(
     appeal = page.get_by_role("region").filter(has=remind)
     read_more = page.get_by_role("region", name="Read more")
 
-    assert_reading_order(
-        list(
-            zip(
-                ARTICLE_READING_ORDER,
-                [
-                    section_link,
-                    headline,
-                    standfirst,
-                    photo,
-                    caption,
-                    byline,
-                    time,
-                    paragraph,
-                    blockquote,
-                    tag_list,
-                    signup,
-                    appeal,
-                    read_more,
-                ],
-                strict=True,
-            )
-        )
+    assert_article_reading_order(
+        [
+            section_link,
+            headline,
+            standfirst,
+            photo,
+            caption,
+            byline,
+            time,
+            paragraph,
+            blockquote,
+            tag_list,
+            signup,
+            appeal,
+            read_more,
+        ]
     )
     assert photo.evaluate("img => img.complete && img.naturalWidth > 0"), "lead photo not loaded"
 
