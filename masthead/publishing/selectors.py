@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import heapq
-from collections import Counter
 from collections.abc import Hashable, Iterable
 
 from django.contrib.contenttypes.models import ContentType
@@ -67,12 +66,17 @@ def teasers(pks: Iterable[int]) -> list[ArticlePage]:
     return [known[pk] for pk in pks if known[pk] is not None]
 
 
-def teasers_preload() -> list[ArticlePage]:
-    """Read every live article at once, with its tags, into the open scope (a full build
-    shows them all, in listings and on their own pages). Returns them."""
+def teasers_preload(pks: Iterable[int] | None = None) -> list[ArticlePage]:
+    """Read every live article at once, whole and with its tags, into the open scope (a full
+    build shows them all, in listings and on their own pages); with ``pks``, those articles
+    only, their photos' renditions too (an update, about to render their pages). Returns
+    them."""
     known: dict[int, ArticlePage | None] = memo("teaser_articles", dict)
     tags = Prefetch("tagged_items", queryset=ArticleTag.objects.select_related("tag"))
-    live = articles_live().prefetch_related(tags).iterator(chunk_size=2000)
+    wanted = articles_live().prefetch_related(tags)
+    if pks is not None:
+        wanted = with_renditions(wanted).filter(pk__in=list(pks))
+    live = wanted.iterator(chunk_size=2000)
     loaded = unrecorded(lambda: list(live))
     known.update((a.pk, a) for a in loaded)
     return loaded
@@ -265,13 +269,15 @@ class _ReadMoreIndex:
             self.locale[pk] = locale_id
             self.by_section.setdefault(section, []).append(pk)
         self.tags: dict[int, list[int]] = {}
-        self.tagged: dict[int, list[int]] = {}
+        # The articles of each tag in each language edition (tags are shared by the
+        # editions; an article is read more in its own).
+        self.tagged: dict[tuple[int, int], set[int]] = {}
         rows = ArticleTag.objects.filter(
             content_object_id__in=live.order_by().values("pk")
         ).values_list("content_object_id", "tag_id")
         for pk, tag_id in rows:
             self.tags.setdefault(pk, []).append(tag_id)
-            self.tagged.setdefault(tag_id, []).append(pk)
+            self.tagged.setdefault((tag_id, self.locale[pk]), set()).add(pk)
         self.picks: dict[int, list[int]] = {}
         links = RelatedArticle.objects.order_by("page_id", "sort_order", "pk")
         for page_id, article_id in links.values_list("page_id", "article_id"):
@@ -280,21 +286,34 @@ class _ReadMoreIndex:
     def choose(self, article: ArticlePage, limit: int) -> list[int]:
         result = [pk for pk in self.picks.get(article.pk, []) if pk in self.rank][:limit]
         exclude = {article.pk, *result}
-        shared: Counter[int] = Counter()
+        # sharing[n]: the articles of its edition that share more than n of its tags, made
+        # with set operations (in C) rather than by counting, in Python, every article that
+        # shares one (a tag may have thousands). Each tag's set raises what the others
+        # already hold by one level, the highest level first.
+        sharing: list[set[int]] = []
         for tag_id in self.tags.get(article.pk, []):
-            shared.update(self.tagged[tag_id])  # counted in C: a tag may have thousands
-        rank, locale, own = self.rank, self.locale, article.locale_id
-        wanted = max(0, limit - len(result))
-        # Most tags shared first, then the most recent. Tags are shared by the editions; an
-        # article is read more in its own. The first ``wanted`` of sorted(…, reverse=True)
-        # without sorting them all; ranks are unique, so no two tuples tie.
-        candidates = [
-            (count, rank[pk], pk)
-            for pk, count in shared.items()
-            if pk not in exclude and locale[pk] == own
-        ]
-        result += [pk for _count, _rank, pk in heapq.nlargest(wanted, candidates)]
-        exclude.update(result)
+            members = self.tagged.get((tag_id, article.locale_id))
+            if not members:
+                continue
+            for level in range(len(sharing) - 1, -1, -1):
+                more = sharing[level] & members
+                if level + 1 < len(sharing):
+                    sharing[level + 1] |= more
+                elif more:
+                    sharing.append(more)
+            if sharing:
+                sharing[0] |= members
+            else:
+                sharing.append(set(members))
+        # Most tags shared first, then the most recent (ranks are unique: no two tie).
+        for level in range(len(sharing) - 1, -1, -1):
+            if len(result) >= limit:
+                break
+            taken = heapq.nlargest(
+                limit - len(result), sharing[level] - exclude, key=self.rank.__getitem__
+            )
+            result += taken
+            exclude.update(taken)
         section = article.path[: -ArticlePage.steplen]
         for pk in self.by_section.get(section, []):
             if len(result) >= limit:

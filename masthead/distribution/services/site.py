@@ -602,7 +602,19 @@ def _update(
         deps = frozenset(map(Key.parse, entry["deps"]))
         jobs.append(Job(entry["path"], deps, frozenset(sources), _priority(entry["path"], front)))
     with memo.scope(fresh=True):
-        # The articles these files showed last time, read at once for their teasers.
+        # The articles whose own pages are rendered again, read whole at once (as a full
+        # build reads them all); then those the other files showed last time, for teasers.
+        article_paths = {
+            record["path"]: int(pk)
+            for pk, record in manifest.pages.items()
+            if record["kind"] == "article"
+        }
+        article_paths.update(
+            (r.path, r.id) for r in plan.records.values() if r is not None and r.kind == "article"
+        )
+        articles.teasers_preload(
+            sorted({article_paths[job.path] for job in jobs if job.path in article_paths})
+        )
         articles.teasers(sorted(_shown_articles(jobs) | set(plan.records)))
         results = _render(
             jobs,

@@ -298,3 +298,36 @@ def test_a_moved_article_leaves_a_redirect(output, created, publication, django_
     assert f"url={new}" in stub  # the old address sends readers on
     assert "Filed in the wrong place" in (out / "world/index.html").read_text()
     assert "Filed in the wrong place" not in (out / "culture/index.html").read_text()
+
+
+def test_a_renamed_article_leaves_a_redirect(output, created, publication, django_db_blocker):
+    """A new slug, published by an editor: Wagtail's redirects app keeps the old address
+    (``page_slug_changed``, connected by ``project.apps.RedirectsConfig``), and the static
+    copy sends readers on from it."""
+    from wagtail.contrib.redirects.models import Redirect
+
+    from masthead.publishing.models import ArticlePage
+    from masthead.publishing.tests import factories
+
+    out, portable = output
+    with django_db_blocker.unblock():
+        story = factories.article(parent=fresh(publication.world), title="A name too long")
+        created.append(story)
+        run_worker(worker_env(out, portable))
+        old = unquote(story.url)
+        story = ArticlePage.objects.get(pk=story.pk)
+        story.slug = "a-better-name"
+        story.save_revision().publish(skip_permission_checks=True)
+        story = ArticlePage.objects.get(pk=story.pk)
+        new = unquote(story.url)
+        redirect = Redirect.objects.get(old_path=Redirect.normalise_path(old))
+        assert redirect.redirect_page_id == story.pk
+        run_worker(worker_env(out, portable))
+        assert stale_files(out, read_more_may_lag=True) == []
+    assert new.endswith("/a-better-name/") and new != old
+    assert "A name too long" in (out / new.lstrip("/") / "index.html").read_text()
+    assert f"url={new}" in (out / old.lstrip("/") / "index.html").read_text()
+    # The portable copy opens from a folder: its stub points at the file, relatively.
+    assert (
+        "url=../a-better-name/index.html" in (portable / old.lstrip("/") / "index.html").read_text()
+    )
