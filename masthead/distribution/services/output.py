@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import gc
 import hashlib
 import os
 from collections.abc import Iterable, Iterator
@@ -87,6 +88,18 @@ def remove(root: Path, name: str) -> bool:
 
 
 @contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """The garbage collector off until the block ends (as it was before, after)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@contextlib.contextmanager
 def locked(root: Path) -> Iterator[None]:
     """One writer at a time per output directory (a build, an update, a bundle)."""
     state = root / STATE_DIR
@@ -115,9 +128,14 @@ class Manifest:
     @classmethod
     def load(cls, root: Path) -> Manifest:
         try:
-            raw = orjson.loads((root / STATE_DIR / MANIFEST_FILE).read_bytes())
+            data = (root / STATE_DIR / MANIFEST_FILE).read_bytes()
         except FileNotFoundError:
             return cls()
+        # Parsed with the collector paused: parsing makes no cycles, and at 10,000 articles its
+        # 300,000 objects set off full collections over everything the process holds, which
+        # took a third of the parse.
+        with collector_paused():
+            raw = orjson.loads(data)
         if raw.get("version") != MANIFEST_VERSION:
             return cls()
         return cls(

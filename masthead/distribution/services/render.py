@@ -237,6 +237,9 @@ def warm_up() -> None:
     renderer()
 
 
+_set_aside_depth = 0
+
+
 @contextlib.contextmanager
 def collector_set_aside():
     """While rendering: the objects that exist now are left out of the garbage collector's
@@ -245,13 +248,21 @@ def collector_set_aside():
     A build holds what it read once for every page (every live article for teasers, the
     memo) besides Django and Wagtail themselves, and keeps it to the end. Each full pass of
     the collector walked all of it: a third of a second at 1,000 articles, more with every
-    article, and more often as the memo grows. What the pages make is still collected as
-    usual."""
+    article, and more often as the memo grows. An update holds the build manifest (300,000
+    objects at 10,000 articles), and the passes over it were a fifth of a one-article update.
+    What the pages make is still collected as usual.
+
+    Blocks nest (an update sets aside its manifest, then renders): what an inner block's
+    start holds is set aside too, and all of it comes back when the outermost block ends."""
+    global _set_aside_depth
     gc.freeze()
+    _set_aside_depth += 1
     try:
         yield
     finally:
-        gc.unfreeze()
+        _set_aside_depth -= 1
+        if _set_aside_depth == 0:
+            gc.unfreeze()
 
 
 @contextlib.contextmanager

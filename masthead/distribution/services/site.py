@@ -552,6 +552,8 @@ def site_update(
 ) -> BuildReport:
     """Bring the output up to date after the pages ``page_ids`` changed (published, edited,
     unpublished, moved, deleted) or after changes named by dependency ``keys``."""
+    from masthead.distribution.services.render import collector_set_aside
+
     progress = progress or Progress()
     out = Path(out)
     with locked(out):
@@ -559,12 +561,13 @@ def site_update(
         if not manifest.files:
             build_check()
             return _build(out, portable_out, 1, search_index, progress)
-        plan = update_plan(manifest=manifest, page_ids=page_ids, keys=keys)
-        if plan.full:
-            logger.info("Rebuilding the whole site: %s", plan.full)
-            build_check()
-            return _build(out, portable_out, 1, search_index, progress)
-        return _update(manifest, plan, out, portable_out, search_index, progress)
+        with collector_set_aside():  # the manifest, from here to the end (see there)
+            plan = update_plan(manifest=manifest, page_ids=page_ids, keys=keys)
+            if not plan.full:
+                return _update(manifest, plan, out, portable_out, search_index, progress)
+        logger.info("Rebuilding the whole site: %s", plan.full)
+        build_check()
+        return _build(out, portable_out, 1, search_index, progress)
 
 
 def _update(
