@@ -101,6 +101,20 @@ def load() -> str:
     return "load average " + " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
+def yardstick() -> float:
+    """Seconds for a fixed pure-Python loop, the best of three: the interpreter's speed on this
+    machine at this moment, printed beside the figures so that runs from different hours or
+    machines can be read side by side (a shared machine's speed can move by 2x in minutes)."""
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        total = 0
+        for n in range(3_000_000):
+            total += n
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
 def child_cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
@@ -634,7 +648,8 @@ def bench_size(
 ) -> dict:
     data, out = work / f"data-{size}", work / f"site-{size}"
     env = environment(data, database_url)
-    print(f"\n== {size} articles ({load()})", flush=True)
+    speed = yardstick()
+    print(f"\n== {size} articles ({load()}; Python yardstick {speed:.2f} s)", flush=True)
     if reuse and (out / ".masthead" / "manifest.json").exists():
         # Measure updates and serving again on a site generated and built by an earlier run.
         build = Timed(wall=float("nan"), cpu=float("nan"))
@@ -756,6 +771,7 @@ def bench_size(
         "served": served,
         "share": share,
         "load": os.getloadavg(),
+        "yardstick_s": speed,
     }
 
 
@@ -796,7 +812,7 @@ def report(results: list[dict]) -> None:
         ]
         for name, ok in verdicts:
             print(f"  {r['size']:>6} articles: {name}: {'PASS' if ok else 'BELOW TARGET'}")
-    print(f"\n({load()} at the end; {os.cpu_count()} cores)")
+    print(f"\n({load()} at the end; Python yardstick {yardstick():.2f} s; {os.cpu_count()} cores)")
 
 
 def main() -> int:
