@@ -126,6 +126,25 @@ def test_read_more_prefers_picks_then_shared_tags_then_the_section():
     assert [a.pk for a in selectors.article_read_more(article=story, limit=2)] == chosen[:2]
 
 
+def test_read_more_ranks_by_how_many_tags_are_shared_whatever_their_order():
+    """Three tags: three shared before two, two before one, and within each count the newest;
+    which tags are shared, and in what order they were given, does not matter."""
+    from masthead.publishing import selectors
+
+    world, culture = factories.section(title="World"), factories.section(title="Culture")
+    story = factories.article(parent=world, tags=["a", "b", "c"], hours_ago=9)
+    all_three = factories.article(parent=culture, tags=["c", "b", "a"], hours_ago=8)
+    a_and_b = factories.article(parent=culture, tags=["a", "b"], hours_ago=7)
+    c_and_a = factories.article(parent=culture, tags=["c", "a", "z"], hours_ago=6)
+    only_c = factories.article(parent=culture, tags=["c"], hours_ago=5)
+    only_b = factories.article(parent=culture, tags=["z", "b"], hours_ago=4)
+    factories.article(parent=culture, tags=["z"], hours_ago=0)  # no tag in common
+
+    chosen = [a.pk for a in selectors.article_read_more(article=story, limit=5)]
+    assert chosen == [all_three.pk, c_and_a.pk, a_and_b.pk, only_b.pk, only_c.pk]
+    assert [a.pk for a in selectors.article_read_more(article=story, limit=2)] == chosen[:2]
+
+
 def test_a_build_routes_and_renders_every_page_as_a_web_request_does(client):
     """A build reads in a fresh scope of its own (``core.memo``), a web request in the content
     generation's: the same code, so every answer is the same, byte for byte, and stays so when
