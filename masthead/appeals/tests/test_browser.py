@@ -350,6 +350,8 @@ def test_the_reminder_sign_up_keeps_appeals_away_until_the_reminder(demo_site, b
         for url in ARTICLES[: demo.ARTICLE_MIN_ARTICLES]:
             read(page, demo_site.url(url))
         article_appeal(page).get_by_role("link", name="Remind me later").click()
+        # The article's newsletter sign-up has an "Email address" too: wait for the next page.
+        page.wait_for_url(f"**{reader_revenue.reminder_url()}")
         page.get_by_label("Email address").fill("later@example.org")
         page.get_by_role("button", name="Remind me").click()
         expect(page.get_by_role("heading", name="We will remind you")).to_be_visible()
