@@ -25,6 +25,7 @@ class Kind(StrEnum):
     TAG_LISTING = "listing:tag"
     AUTHOR_LISTING = "listing:author"
     ARCHIVE_LISTING = "listing:archive"
+    SITEMAP_PART = "sitemap"  # a part of the sitemap: the pages whose ids it covers
     ALL_ARTICLES = "articles:all"  # the set of live articles or their order changed
     ANY_PAGE = "pages:any"  # any page published, changed or removed (sitemap lastmod)
     ROUTES = "routes"  # views of other apps found in the URLconf or by following links
@@ -43,6 +44,7 @@ _VALUE_TYPES: dict[Kind, type] = {
     Kind.SECTION_LISTING: int,
     Kind.TAG_LISTING: str,  # a tag's slug
     Kind.AUTHOR_LISTING: int,
+    Kind.SITEMAP_PART: int,
 }
 # Kinds by length, longest first: "listing:section:3" is a section listing, not a "listing".
 _PREFIXES = sorted(Kind, key=lambda kind: len(kind.value), reverse=True)

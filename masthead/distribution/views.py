@@ -2,8 +2,6 @@
 JSON for tools), the offline search index, and the probe that tells a static copy's script
 the API can be reached."""
 
-import json
-
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -23,8 +21,9 @@ SEARCH_CSP = {
 
 
 def _script(name: str, data) -> HttpResponse:
-    body = f"window.{name} = {json.dumps(data, ensure_ascii=False, sort_keys=True)};\n"
-    return HttpResponse(body, content_type="text/javascript; charset=utf-8")
+    return HttpResponse(
+        selectors.window_script(name, data), content_type="text/javascript; charset=utf-8"
+    )
 
 
 @require_safe

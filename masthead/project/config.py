@@ -42,8 +42,11 @@ def env_bool(name: str, default: bool = False) -> bool:
     raise ConfigError(name, f"expected true or false, got {raw!r}")
 
 
-def env_int(name: str, default: int, *, minimum: int = 0) -> int:
-    return _env_number(name, default, minimum=minimum, parse=int, kind="a whole number")
+def env_int(name: str, default: int, *, minimum: int = 0, maximum: int | None = None) -> int:
+    value = _env_number(name, default, minimum=minimum, parse=int, kind="a whole number")
+    if maximum is not None and value > maximum:
+        raise ConfigError(name, f"must be at most {maximum}, got {value}")
+    return value
 
 
 def env_float(name: str, default: float, *, minimum: float = 0.0) -> float:

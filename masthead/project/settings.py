@@ -506,6 +506,9 @@ STATIC_BUILD_JOBS = config.env_int("MASTHEAD_STATIC_BUILD_JOBS", 0, minimum=0)
 # Articles per part of the search index. Parts are numbered from the oldest, like listing
 # pages: a publish indexes the newest part again (up to twice this many pages), not all.
 SEARCH_PART_SIZE = config.env_int("MASTHEAD_SEARCH_PART_SIZE", 2000, minimum=1)
+# Page ids per part of the sitemap (sitemap.xml is the index of the parts): an edit renders
+# its page's part again, not every page's address. At most 50,000, a sitemap's limit.
+SITEMAP_PART_SIZE = config.env_int("MASTHEAD_SITEMAP_PART_SIZE", 1000, minimum=1, maximum=50_000)
 
 # --- Staff accounts: second factor, sign-in throttling (issue 12) ---
 

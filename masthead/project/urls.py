@@ -38,6 +38,8 @@ site_patterns = [
     path("figures/", include("masthead.figures.urls")),
     path("robots.txt", views.robots_txt),
     path("sitemap.xml", sitemaps.sitemap, name="sitemap"),
+    path("sitemaps/pages-<int:number>.xml", sitemaps.sitemap_part, name="sitemap-part"),
+    path("sitemaps/listings.xml", sitemaps.sitemap_listings, name="sitemap-listings"),
     path("news-sitemap.xml", sitemaps.news_sitemap),
     # Uploaded images. In production a web server or object storage serves them instead.
     re_path(

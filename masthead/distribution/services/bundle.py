@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from masthead.core.origins import api_origin
 from masthead.distribution.keys import Key, Kind
+from masthead.distribution.selectors import window_script
 from masthead.distribution.services.assets import _css_references
 from masthead.distribution.services.output import STATE_DIR, Manifest, file_name
 from masthead.distribution.services.portable import portable_bytes
@@ -29,7 +30,8 @@ from masthead.distribution.services.progress import Progress
 from masthead.distribution.services.render import links_in
 
 OFFLINE_INDEX = "search/offline-index.js"
-OFFLINE_INDEX_PREFIX = "window.mastheadOfflineIndex = "
+OFFLINE_INDEX_NAME = "mastheadOfflineIndex"  # distribution.views.offline_index
+OFFLINE_INDEX_PREFIX = f"window.{OFFLINE_INDEX_NAME} = "
 # Already compressed: stored as they are.
 STORED_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".avif", ".gif", ".woff2", ".zip")
 README = """{name}: an offline copy of {main}
@@ -177,9 +179,7 @@ def _filtered_offline_index(data: bytes, paths: set[str]) -> bytes:
     if not text.startswith(OFFLINE_INDEX_PREFIX):
         return data
     entries = json.loads(text[len(OFFLINE_INDEX_PREFIX) :].rstrip().rstrip(";"))
-    kept = [entry for entry in entries if entry["url"] in paths]
-    body = json.dumps(kept, ensure_ascii=False, sort_keys=True)
-    return f"{OFFLINE_INDEX_PREFIX}{body};\n".encode()
+    return window_script(OFFLINE_INDEX_NAME, [e for e in entries if e["url"] in paths])
 
 
 def _write(archive: zipfile.ZipFile, source: Path, arcname: str) -> None:

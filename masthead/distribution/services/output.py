@@ -58,6 +58,13 @@ def write_if_changed(root: Path, name: str, data: bytes) -> bool:
         pass
     except NotADirectoryError as exc:
         raise OutputError(f"{name}: a file stands where a directory is needed") from exc
+    write_atomic(root, name, data)
+    return True
+
+
+def write_atomic(root: Path, name: str, data: bytes) -> None:
+    """Write ``root/name``: a reader sees the old file or the new one, never half of one."""
+    target = root / name
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except (FileExistsError, NotADirectoryError) as exc:
@@ -67,7 +74,6 @@ def write_if_changed(root: Path, name: str, data: bytes) -> bool:
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     temporary.write_bytes(data)
     os.replace(temporary, target)
-    return True
 
 
 def remove(root: Path, name: str) -> bool:
@@ -160,8 +166,9 @@ class Manifest:
         # orjson: the same bytes as the standard library's compact, sorted UTF-8 JSON, made
         # 4x faster, and read 1.5-2x faster (a 9 MB manifest at 10,000 articles is loaded and
         # saved in every update).
+        # Written without reading the last one back to compare: ``built_at`` always differs.
         encoded = orjson.dumps(data, option=orjson.OPT_SORT_KEYS)
-        write_if_changed(root / STATE_DIR, MANIFEST_FILE, encoded)
+        write_atomic(root / STATE_DIR, MANIFEST_FILE, encoded)
 
     def paths(self) -> set[str]:
         return set(self.names_by_path())

@@ -61,7 +61,13 @@ from masthead.publishing import selectors as articles
 logger = logging.getLogger(__name__)
 
 # Listing pages past the first, sitemaps and the offline index: written last.
-TAIL_MARKERS = ("/page/", "/sitemap.xml", "/news-sitemap.xml", "/search/offline-index.js")
+TAIL_MARKERS = (
+    "/page/",
+    "/sitemap.xml",
+    "/sitemaps/",
+    "/news-sitemap.xml",
+    "/search/offline-index.js",
+)
 
 
 class BuildError(Exception):
@@ -437,12 +443,14 @@ def update_plan(*, manifest: Manifest, page_ids: Iterable[int], keys: Iterable[K
     page_ids = sorted(set(page_ids))
     now = {record.id: record for record in selectors.page_records(page_ids=page_ids)}
     sections, tags, authors = set(), set(), set()
+    listed: list[int] = []
     for page_id in page_ids:
         before = manifest.pages.get(str(page_id))
         after = now.get(page_id)
         plan.records[page_id] = after
         if before is None and after is None:
             continue  # a draft, or a page of another site
+        listed.append(page_id)
         kind = (after.kind if after else before["kind"]) or ""
         plan.keys |= {selectors.page_key(page_id), Key(Kind.SHOWS_PAGE, page_id), ANY_PAGE}
         plan.sources.add(f"page:{page_id}")
@@ -467,6 +475,9 @@ def update_plan(*, manifest: Manifest, page_ids: Iterable[int], keys: Iterable[K
                     sections.add(data["section"])
                 tags.update(data["tags"])
                 authors.update(data["authors"])
+    if listed:  # the parts of the sitemap that list them, or did
+        removed = any(plan.records[page_id] is None for page_id in listed)
+        plan.keys |= selectors.sitemap_part_keys(listed, removed=removed)
     if SITE in plan.keys:
         plan.full = "site-wide settings changed"
     for key in list(plan.keys):
@@ -494,7 +505,12 @@ def update_plan(*, manifest: Manifest, page_ids: Iterable[int], keys: Iterable[K
         urls += selectors.archive_urls(expect=True)
         plan.sources.add("archive")
     if plan.keys & {ALL_ARTICLES, ANY_PAGE}:
-        urls += [u for u in selectors.collection_urls() if u.deps & plan.keys]
+        # And those the output lacks: a part of the sitemap the index names from now on, or
+        # a file an older Masthead did not write.
+        written = {entry["path"] for entry in manifest.files.values()}
+        urls += [
+            u for u in selectors.collection_urls() if u.deps & plan.keys or u.path not in written
+        ]
     if MIRRORS in plan.keys:
         urls += [u for u in selectors.fixed_urls() if MIRRORS in u.deps]
     if REDIRECTS in plan.keys:

@@ -66,6 +66,8 @@ def test_every_file_is_byte_for_byte_what_the_app_serves(built, publication):
         "/feeds/world/rss.xml",
         "/feeds/culture/atom.xml",
         "/sitemap.xml",
+        "/sitemaps/pages-1.xml",
+        "/sitemaps/listings.xml",
         "/news-sitemap.xml",
         "/robots.txt",
         "/search/",

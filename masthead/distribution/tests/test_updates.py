@@ -331,3 +331,37 @@ def test_a_renamed_article_leaves_a_redirect(output, created, publication, djang
     assert (
         "url=../a-better-name/index.html" in (portable / old.lstrip("/") / "index.html").read_text()
     )
+
+
+def test_the_sitemap_part_of_a_new_article_comes_and_goes_with_it(
+    output, created, publication, django_db_blocker, settings
+):
+    """The sitemap is an index of parts by page id: a new article's part is written (here,
+    one id a part: a part of its own), the others are left alone, and the part goes when its
+    only page is unpublished."""
+    from masthead.distribution import services
+    from masthead.publishing.tests import factories
+
+    out, portable = output
+    settings.SITEMAP_PART_SIZE = 1
+    env = {**worker_env(out, portable), "MASTHEAD_SITEMAP_PART_SIZE": "1"}
+    with django_db_blocker.unblock():
+        services.site_build(out=out, portable_out=portable)
+        assert len(list((out / "sitemaps").glob("pages-*.xml"))) > 10
+        before = snapshot(out)
+        story = factories.article(parent=fresh(publication.culture), title="A part of its own")
+        created.append(story)
+        run_worker(env)
+        assert stale_files(out, read_more_may_lag=True) == []
+        part = f"sitemaps/pages-{story.pk}.xml"
+        rewritten = changed(before, snapshot(out))
+        assert {part, "sitemap.xml"} <= rewritten
+        assert {n for n in rewritten if n.startswith("sitemaps/pages-")} == {part}
+        assert unquote(story.url) in (out / part).read_text()
+        assert f"/{part}</loc>" in (out / "sitemap.xml").read_text()
+
+        story.unpublish()
+        run_worker(env)
+        assert stale_files(out, read_more_may_lag=True) == []
+    assert not (out / part).exists() and not (portable / part).exists()
+    assert f"/{part}</loc>" not in (out / "sitemap.xml").read_text()

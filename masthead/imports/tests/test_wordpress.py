@@ -375,6 +375,7 @@ def test_reserved_slugs_come_from_the_url_configuration():
         "documents",
         "static",
         "sitemap.xml",
+        "sitemaps",
         "search",
     ):
         assert slug in reserved, slug

@@ -23,6 +23,7 @@ import html5lib
 import pytest
 
 from masthead.project.demo import content, content_ru
+from masthead.publishing.tests.sitemaps import sitemap_parts, sitemap_urls
 
 pytest_plugins = ["masthead.project.tests.demo_server"]
 
@@ -275,26 +276,33 @@ def test_every_page_is_valid_html(crawl):
     assert invalid == {}
 
 
+def _crawled(crawl: Crawl):
+    """The sitemap helpers' ``get``: a path's body as the crawl fetched it (an XML file)."""
+
+    def get(path: str) -> bytes:
+        fetched = crawl.pages[crawl.url(path)]
+        assert fetched.status == 200 and "xml" in fetched.content_type, path
+        return fetched.body
+
+    return get
+
+
 def _urls_in_sitemap(crawl: Crawl, path: str) -> list[str]:
-    fetched = crawl.pages[crawl.url(path)]
-    assert fetched.status == 200
-    assert "xml" in fetched.content_type
-    root = ET.fromstring(fetched.body)
+    root = ET.fromstring(_crawled(crawl)(path))
     assert root.tag == f"{SITEMAP}urlset"
     return [loc.text.strip() for loc in root.iter(f"{SITEMAP}loc")]
 
 
 def test_sitemap_lists_pages_that_exist_and_are_linked(crawl):
-    urls = _urls_in_sitemap(crawl, "/sitemap.xml")
-    assert crawl.url("/") in urls
+    parts = sitemap_parts(_crawled(crawl), crawl.base_url)
+    assert len(parts) >= 2  # the pages, and the listings
+    urls = [url for path in parts for url in _urls_in_sitemap(crawl, path)]
+    assert crawl.url("/") in urls and crawl.url("/archive/") in urls
     assert all(crawl.url(f"/{a['section']}/{a['slug']}/") in urls for a in content.ARTICLES)
     assert [url for url in urls if crawl.status(url) != 200] == []
     # Every page search engines are told about can also be reached by a reader's clicks.
-    linked = {
-        target
-        for target, sources in crawl.referrers.items()
-        if sources - {crawl.url("/sitemap.xml"), crawl.url("/news-sitemap.xml")}
-    }
+    sitemaps = {crawl.url(path) for path in ["/sitemap.xml", "/news-sitemap.xml", *parts]}
+    linked = {target for target, sources in crawl.referrers.items() if sources - sitemaps}
     assert [url for url in urls if url not in linked] == []
 
 
@@ -393,9 +401,8 @@ def test_hreflang_alternates_are_reciprocal(crawl):
 def test_sitemap_alternates_match_the_pages(crawl):
     """The sitemap gives each translated page the alternates its own head gives, and a page
     without translations (whose head names only itself) none."""
-    root = ET.fromstring(crawl.pages[crawl.url("/sitemap.xml")].body)
     entries = {}
-    for entry in root.iter(f"{SITEMAP}url"):
+    for entry in sitemap_urls(_crawled(crawl), crawl.base_url):
         entries[entry.findtext(f"{SITEMAP}loc").strip()] = {
             link.get("hreflang"): link.get("href")
             for link in entry.iter("{http://www.w3.org/1999/xhtml}link")

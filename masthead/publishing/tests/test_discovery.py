@@ -7,8 +7,10 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from wagtail.models import Page
 
 from masthead.publishing.tests import factories
+from masthead.publishing.tests.sitemaps import sitemap_urls
 
 pytestmark = pytest.mark.django_db
 BASE = "https://news.example.org"
@@ -60,9 +62,17 @@ def test_pages_announce_their_feeds(client, site):
     assert 'href="/feeds/world/rss.xml"' in html and 'href="/feeds/rss.xml"' in html
 
 
+def _get(client):
+    def get(path: str) -> bytes:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        return response.content
+
+    return get
+
+
 def test_sitemap_lists_pages_and_listings_with_canonical_origin(client, site):
-    root = ET.fromstring(client.get("/sitemap.xml").content)
-    locations = {e.text for e in root.findall("sm:url/sm:loc", NS)}
+    locations = {e.findtext("sm:loc", namespaces=NS) for e in sitemap_urls(_get(client))}
     assert f"{BASE}/world/{site[3].slug}/" in locations
     assert f"{BASE}/archive/" in locations and f"{BASE}{site[2].get_absolute_url()}" in locations
     assert f"{BASE}/tags/energy/" in locations
@@ -88,10 +98,9 @@ def test_page_sitemap_lists_what_wagtails_sitemap_lists(client, site):
         for page in WagtailSitemap().items()
         for u in page.get_sitemap_urls()
     ]
-    root = ET.fromstring(client.get("/sitemap.xml").content)
     listed = [
         (e.findtext("sm:loc", namespaces=NS), e.findtext("sm:lastmod", namespaces=NS))
-        for e in root.findall("sm:url", NS)
+        for e in sitemap_urls(_get(client))
     ]
     pages = [entry for entry in listed if entry[0] in {loc for loc, _ in expected}]
     assert [loc for loc, _ in pages] == [loc for loc, _ in expected]
@@ -101,6 +110,38 @@ def test_page_sitemap_lists_what_wagtails_sitemap_lists(client, site):
     assert any("%D0%BD%D0%BE%D0%B2" in loc for loc, _ in pages)
     assert not any("members" in loc for loc, _ in listed)
     assert len(pages) == 1 + 2 + 4  # home, two public sections, four live public articles
+
+
+def test_the_sitemap_is_an_index_of_parts_by_page_id(client, site, settings):
+    """Two ids a part: each page is listed once, in the part of its id, each part's date in
+    the index is its newest page's, and an address for no part is a 404, however large."""
+    settings.SITEMAP_PART_SIZE = 2
+    index = ET.fromstring(client.get("/sitemap.xml").content)
+    assert index.tag == f"{{{NS['sm']}}}sitemapindex"
+    listed = {
+        e.findtext("sm:loc", namespaces=NS): e.findtext("sm:lastmod", namespaces=NS)
+        for e in index.findall("sm:sitemap", NS)
+    }
+    assert f"{BASE}/sitemaps/listings.xml" in listed and len(listed) > 3
+    ids_by_loc = {BASE + page.url: page.pk for page in Page.objects.live() if page.url}
+    seen = []
+    for loc, lastmod in listed.items():
+        number = re.fullmatch(rf"{BASE}/sitemaps/pages-(\d+)\.xml", loc)
+        if number is None:
+            continue
+        part = ET.fromstring(client.get(loc.removeprefix(BASE)).content)
+        entries = part.findall("sm:url", NS)
+        ids = {ids_by_loc[e.findtext("sm:loc", namespaces=NS)] for e in entries}
+        assert {(pk - 1) // 2 + 1 for pk in ids} == {int(number.group(1))}
+        dates = [e.findtext("sm:lastmod", namespaces=NS) for e in entries]
+        assert lastmod == max(filter(None, dates), default=None)
+        seen += [e.findtext("sm:loc", namespaces=NS) for e in entries]
+    assert len(seen) == len(set(seen)) and f"{BASE}/world/{site[3].slug}/" in seen
+    last = max(int(loc.rsplit("-", 1)[1].split(".")[0]) for loc in listed if "pages-" in loc)
+    for number in (0, last + 1, 10**30):
+        assert client.get(f"/sitemaps/pages-{number}.xml").status_code == 404
+    listings = client.get("/sitemaps/listings.xml").content.decode()
+    assert f"<loc>{BASE}/archive/</loc>" in listings and "/tags/energy/" in listings
 
 
 def test_news_sitemap_has_only_the_last_48_hours(client, site):
