@@ -16,7 +16,8 @@ from urllib.parse import urlsplit
 
 import orjson
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import CharField, Q
+from django.db.models.functions import Cast, Substr
 from django.urls import LocalePrefixPattern, URLPattern, URLResolver, get_resolver
 from django.utils import translation
 from wagtail.models import Page, Site
@@ -651,6 +652,12 @@ def merge_site_urls(urls: Iterable[SiteUrl]) -> list[SiteUrl]:
 # --- Search without a server -----------------------------------------------------------------
 
 
+# The day of the first publication in UTC (YYYY-MM-DD), as text from the database: both
+# store the time in UTC (PostgreSQL's sessions are set to UTC by Django) and write the date
+# first, so no datetime is made for each of 10,000 rows (a third of the read).
+_UTC_DAY = Substr(Cast("first_published_at", CharField()), 1, 10)
+
+
 def offline_index_entries() -> list[dict]:
     """Title, standfirst, section and date of every live article, newest first: the search
     that works from a copy opened from disk, where Pagefind cannot run."""
@@ -671,16 +678,15 @@ def offline_index_entries() -> list[dict]:
             "title": title,
             "standfirst": standfirst,
             "section": sections.get(path[:-steplen], ""),
-            "date": published.date().isoformat() if published else "",
+            "date": published or "",
             # search.js lists a page's own edition only: the page's <html lang>.
             "lang": languages.get(locale_id, default),
         }
         for url_path, path, title, standfirst, published, locale_id in (
             _under_root(public_only(ArticlePage.objects.live()), root)
             .order_by("-first_published_at", "-pk")
-            .values_list(
-                "url_path", "path", "title", "standfirst", "first_published_at", "locale_id"
-            )
+            .annotate(published_on=_UTC_DAY)
+            .values_list("url_path", "path", "title", "standfirst", "published_on", "locale_id")
         )
     ]
 

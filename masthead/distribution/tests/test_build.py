@@ -235,3 +235,26 @@ def test_the_manifest_is_compact_sorted_utf8_json_and_reads_back(tmp_path):
         manifest.pages,
         manifest.search,
     )
+
+
+@pytest.mark.django_db
+def test_the_offline_index_dates_each_article_by_its_first_publication_in_utc():
+    """The offline search's dates are read as text from the database (see
+    ``selectors._UTC_DAY``): each database must give the UTC day, late in the day too."""
+    from datetime import UTC, datetime
+
+    from masthead.distribution.selectors import offline_index_entries
+    from masthead.publishing.models import ArticlePage
+    from masthead.publishing.tests import factories
+
+    section = factories.section(title="Nights")
+    late = factories.article(parent=section, title="Filed before midnight")
+    early = factories.article(parent=section, title="Filed after midnight")
+    for story, moment in (
+        (late, datetime(2026, 3, 1, 23, 59, 59, 999999, tzinfo=UTC)),
+        (early, datetime(2026, 3, 2, 0, 0, 1, tzinfo=UTC)),
+    ):
+        ArticlePage.objects.filter(pk=story.pk).update(first_published_at=moment)
+    dates = {entry["title"]: entry["date"] for entry in offline_index_entries()}
+    assert dates["Filed before midnight"] == "2026-03-01"
+    assert dates["Filed after midnight"] == "2026-03-02"
