@@ -126,6 +126,12 @@ def _alternate_links(alternates) -> list[str]:
     return links
 
 
+_URLSET = (
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+)
+
+
 def _lastmod(value: datetime | None, zone) -> str:
     return f"<lastmod>{value.astimezone(zone).date().isoformat()}</lastmod>" if value else ""
 
@@ -161,10 +167,7 @@ def sitemap_part(request: HttpRequest, number: int) -> HttpResponse:
     rows = _page_rows(number) if 1 <= number <= part_of(MAX_ID) else []
     if not rows:
         raise Http404("No such part of the sitemap")
-    lines = [
-        '<?xml version="1.0" encoding="UTF-8"?>',
-        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
-    ]
+    lines = list(_URLSET)
     # With language editions, each translated page lists every language's address, itself
     # included, and x-default (the default language's), as its pages' <link> elements do.
     alternates = {}
@@ -185,10 +188,7 @@ def sitemap_part(request: HttpRequest, number: int) -> HttpResponse:
 @require_safe
 def sitemap_listings(request: HttpRequest) -> HttpResponse:
     """Author and tag listings and the archive of every language edition."""
-    lines = [
-        '<?xml version="1.0" encoding="UTF-8"?>',
-        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
-    ]
+    lines = list(_URLSET)
     base = settings.BASE_URL
     for path in listing_locations():
         lines.append(f"<url><loc>{html.escape(base + path)}</loc></url>")

@@ -507,7 +507,7 @@ def update_plan(*, manifest: Manifest, page_ids: Iterable[int], keys: Iterable[K
     if plan.keys & {ALL_ARTICLES, ANY_PAGE}:
         # And those the output lacks: a part of the sitemap the index names from now on, or
         # a file an older Masthead did not write.
-        written = {entry["path"] for entry in manifest.files.values()}
+        written = manifest.paths()
         urls += [
             u for u in selectors.collection_urls() if u.deps & plan.keys or u.path not in written
         ]
