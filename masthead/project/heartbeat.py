@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 
+from masthead.core import forking
+
 logger = logging.getLogger(__name__)
 
 HEARTBEAT_KEY = "worker:heartbeat"
@@ -45,7 +47,8 @@ def heartbeat_loop(stop: threading.Event, *, worker_id: str, every: float = BEAT
     """Beat until ``stop`` is set (run in a daemon thread of the worker)."""
     while not stop.is_set():
         try:
-            heartbeat_record(worker_id=worker_id)
+            with forking.held():  # the worker may fork render processes (core.forking)
+                heartbeat_record(worker_id=worker_id)
         except Exception:
             logger.warning("Could not record the worker's heartbeat; will try again", exc_info=True)
         stop.wait(every)

@@ -4,8 +4,9 @@ and deploying to object storage. One module per concern; the public functions ar
 from masthead.distribution.services.site import (
     BuildError,
     BuildReport,
+    render_processes,
     site_build,
     site_update,
 )
 
-__all__ = ["BuildError", "BuildReport", "site_build", "site_update"]
+__all__ = ["BuildError", "BuildReport", "render_processes", "site_build", "site_update"]

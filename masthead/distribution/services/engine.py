@@ -14,6 +14,7 @@ from __future__ import annotations
 import collections
 import multiprocessing
 import queue
+import signal
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from html import escape
@@ -176,6 +177,11 @@ def _scope_init(inherited: dict | None) -> None:
     # (its copy: what a worker adds stays its own).
     caches["default"] = private_cache()
     memo.scope_enter(inherited if inherited is not None else {})
+    # A child of the task worker inherits its graceful-shutdown handlers, under which the
+    # pool's end (SIGTERM) would not end it, and the pool would wait for it for ever: it ends
+    # as a plain process does. Ctrl-C is the parent's to handle (it ends the pool).
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _worker_init(target: OutputTarget, inherited: dict | None) -> None:
@@ -194,10 +200,11 @@ def in_workers(function: Callable[[list], dict], items: list, *, processes: int)
     """``function(part)`` for ``items`` cut into ``processes`` parts, each in a forked process
     that starts with this one's state and memo; their results merged. In this process when
     there are too few items to be worth it. ``function`` must be a module's own function (it
-    is named to the workers) and return what pickles."""
-    if processes <= 1 or len(items) < processes * MIN_SPLIT:
+    is named to the workers) and return what pickles. (In this process too inside a
+    transaction: see ``run_jobs``.)"""
+    if processes <= 1 or len(items) < processes * MIN_SPLIT or _in_transaction():
         return function(items)
-    from masthead.core import memo
+    from masthead.core import forking, memo
     from masthead.distribution.services.render import collector_set_aside
 
     size = -(-len(items) // processes)
@@ -205,17 +212,26 @@ def in_workers(function: Callable[[list], dict], items: list, *, processes: int)
     connections.close_all()
     context = multiprocessing.get_context("fork")
     merged: dict = {}
-    with (
-        collector_set_aside(),
-        context.Pool(processes, initializer=_scope_init, initargs=(memo.current(),)) as pool,
-    ):
-        for result in pool.map(function, parts):
-            merged.update(result)
+    with collector_set_aside():
+        with forking.forking():
+            pool = context.Pool(processes, initializer=_scope_init, initargs=(memo.current(),))
+        with pool:
+            for result in pool.map(function, parts):
+                merged.update(result)
     return merged
 
 
 def _worker_render(jobs: list[Job]) -> list[FileResult]:
     return [render_job(_worker["renderer"], _worker["target"], job) for job in jobs]
+
+
+# Fewer jobs than this left after the first ones, and they are rendered here too: starting
+# the processes costs more than they would save.
+MIN_FORKED = 24
+
+
+def _in_transaction() -> bool:
+    return any(c.in_atomic_block for c in connections.all(initialized_only=True))
 
 
 def run_jobs(
@@ -228,12 +244,26 @@ def run_jobs(
     on_found: Callable[[int], None] = lambda _count: None,
 ) -> dict[str, FileResult]:
     """Render every job (highest priority first) and the pages their links lead to when
-    ``follow(path)`` says so. Returns the results by path."""
+    ``follow(path)`` says so. Returns the results by path.
+
+    With more than one of ``processes``, the first jobs (priority 0: the changed page and
+    the fronts, what readers see first) are rendered here at once, and the rest, when there
+    are at least ``MIN_FORKED`` of them, by that many forked processes. Those start with what
+    the first ones read (the index *Read more* is chosen from, the pages' addresses, the
+    teasers), rather than each reading it again. Inside a transaction everything is rendered
+    here: another process would not see what it has not committed."""
+    from masthead.distribution.services.render import renderer, rendering_scope
+
+    if processes > 1 and _in_transaction():
+        processes = 1
     pending = sorted(jobs, key=lambda job: job.priority)
     seen = {job.path for job in pending}
     results: dict[str, FileResult] = {}
 
-    def discovered(result: FileResult) -> list[Job]:
+    def taken(result: FileResult) -> list[Job]:
+        """Record ``result``; the jobs for the new pages it links to."""
+        results[result.path] = result
+        on_result(result)
         found = []
         for path in result.links:
             if path not in seen and follow(path):
@@ -243,48 +273,62 @@ def run_jobs(
             on_found(len(found))
         return found
 
-    if processes <= 1:
-        from masthead.distribution.services.render import renderer, rendering_scope
+    def render_here(queued: collections.deque, rest: list[Job] | None) -> None:
+        while queued:
+            found = taken(render_job(this_renderer, target, queued.popleft()))
+            (queued if rest is None else rest).extend(found)
 
-        this_renderer = renderer()
-        queued = collections.deque(pending)
-        with rendering_scope():
-            while queued:
-                job = queued.popleft()
-                result = render_job(this_renderer, target, job)
-                results[job.path] = result
-                on_result(result)
-                queued.extend(discovered(result))
-        return results
+    this_renderer = renderer()  # made once, here, rather than by each forked process
+    with rendering_scope():
+        if processes <= 1:
+            render_here(collections.deque(pending), None)
+            return results
+        rest = [job for job in pending if job.priority != 0]
+        render_here(collections.deque(job for job in pending if job.priority == 0), rest)
+        if len(rest) < MIN_FORKED:
+            render_here(collections.deque(rest), None)
+        else:
+            _render_forked(rest, target, processes, taken)
+    return results
 
-    # Forked workers inherit the parent's state (settings, test database name) and start at
-    # once; the parent's connections are closed first so that no socket is shared. What the
-    # parent read is set aside from the collector before the fork (render.collector_set_aside):
-    # the workers then neither walk it nor, by walking it, copy the pages they share.
-    from masthead.core import memo
-    from masthead.distribution.services.render import collector_set_aside, renderer
 
-    renderer()  # made once, here, rather than by each worker
+def _render_forked(
+    jobs: list[Job],
+    target: OutputTarget,
+    processes: int,
+    taken: Callable[[FileResult], list[Job]],
+) -> None:
+    """``jobs`` and the jobs ``taken`` finds, rendered by ``processes`` forked processes.
+
+    They inherit this one's state (settings, the test database's name, the open memo), and
+    its database connections are closed first so that no socket is shared. What it read is set
+    aside from the collector before the fork (the caller's ``render.rendering_scope``): the
+    processes then neither walk it nor, by walking it, copy the pages they share."""
+    from masthead.core import forking, memo
+
     connections.close_all()
     done: queue.Queue = queue.Queue()
     context = multiprocessing.get_context("fork")
-    initargs = (target, memo.current())
-    with (
-        collector_set_aside(),
-        context.Pool(processes, initializer=_worker_init, initargs=initargs) as pool,
-    ):
+    # Small batches for a few dozen jobs (an update), so that no process is left with the
+    # last long batch while the other waits; up to BATCH_SIZE for a whole site.
+    size = max(1, min(BATCH_SIZE, len(jobs) // (processes * 16)))
+    with forking.forking():
+        pool = context.Pool(processes, initializer=_worker_init, initargs=(target, memo.current()))
+    with pool:
         outstanding = 0
 
-        def submit(batch: list[Job]) -> None:
-            nonlocal outstanding
-            outstanding += 1
-            pool.apply_async(_worker_render, (batch,), callback=done.put, error_callback=done.put)
-
         def submit_all(items: list[Job]) -> None:
-            for start in range(0, len(items), BATCH_SIZE):
-                submit(items[start : start + BATCH_SIZE])
+            nonlocal outstanding
+            for start in range(0, len(items), size):
+                outstanding += 1
+                pool.apply_async(
+                    _worker_render,
+                    (items[start : start + size],),
+                    callback=done.put,
+                    error_callback=done.put,
+                )
 
-        submit_all(pending)
+        submit_all(jobs)
         while outstanding:
             batch_results = done.get()
             outstanding -= 1
@@ -292,8 +336,5 @@ def run_jobs(
                 raise batch_results
             found: list[Job] = []
             for result in batch_results:
-                results[result.path] = result
-                on_result(result)
-                found.extend(discovered(result))
+                found.extend(taken(result))
             submit_all(found)
-    return results

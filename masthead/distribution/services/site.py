@@ -21,6 +21,7 @@ now be among their related stories; they catch up at the next full build.
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -98,6 +99,12 @@ def _priority(path: str, front: frozenset[str] = frozenset({"/"})) -> int:
     if path in front:
         return 0
     return 2 if any(marker in path for marker in TAIL_MARKERS) else 1
+
+
+def render_processes() -> int:
+    """How many processes render a build or a large update: ``MASTHEAD_STATIC_BUILD_JOBS``,
+    or one per core."""
+    return settings.STATIC_BUILD_JOBS or os.cpu_count() or 1
 
 
 def _jobs(urls: Iterable[SiteUrl], front: frozenset[str] = frozenset({"/"})) -> list[Job]:
@@ -565,25 +572,29 @@ def site_update(
     keys: Iterable[Key] = (),
     search_index: bool = True,
     progress: Progress | None = None,
+    processes: int | None = None,
 ) -> BuildReport:
     """Bring the output up to date after the pages ``page_ids`` changed (published, edited,
-    unpublished, moved, deleted) or after changes named by dependency ``keys``."""
+    unpublished, moved, deleted) or after changes named by dependency ``keys``. An update of
+    many files renders them in ``processes`` (default: ``render_processes()``; see
+    ``engine.run_jobs``)."""
     from masthead.distribution.services.render import collector_set_aside
 
     progress = progress or Progress()
+    processes = render_processes() if processes is None else max(1, processes)
     out = Path(out)
     with locked(out):
         manifest = Manifest.load(out)
         if not manifest.files:
             build_check()
-            return _build(out, portable_out, 1, search_index, progress)
+            return _build(out, portable_out, processes, search_index, progress)
         with collector_set_aside():  # the manifest, from here to the end (see there)
             plan = update_plan(manifest=manifest, page_ids=page_ids, keys=keys)
             if not plan.full:
-                return _update(manifest, plan, out, portable_out, search_index, progress)
+                return _update(manifest, plan, out, portable_out, search_index, progress, processes)
         logger.info("Rebuilding the whole site: %s", plan.full)
         build_check()
-        return _build(out, portable_out, 1, search_index, progress)
+        return _build(out, portable_out, processes, search_index, progress)
 
 
 def _update(
@@ -593,6 +604,7 @@ def _update(
     portable_out: Path | None,
     search_index: bool,
     progress: Progress,
+    processes: int,
 ) -> BuildReport:
     started = time.monotonic()
     target = OutputTarget.from_settings(root=out, portable=portable_out)
@@ -638,7 +650,7 @@ def _update(
         results = _render(
             jobs,
             target,
-            processes=1,
+            processes=processes,
             follow=lambda path: path not in known,
             report=report,
             progress=progress,
@@ -674,6 +686,7 @@ __all__ = [
     "BuildError",
     "BuildReport",
     "OutputError",
+    "render_processes",
     "site_build",
     "site_update",
     "update_plan",

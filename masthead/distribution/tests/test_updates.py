@@ -10,6 +10,7 @@ time (nothing rewritten for nothing).
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -65,6 +66,8 @@ def worker_env(out: Path, portable: Path) -> dict[str, str]:
         "MASTHEAD_STATIC_PORTABLE_OUT": str(portable),
         "MASTHEAD_API_ORIGINS": " ".join(settings.API_ORIGINS),
         "MASTHEAD_SEARCH_PART_SIZE": str(settings.SEARCH_PART_SIZE),
+        # Two render processes for an update of many files, whatever the machine's cores.
+        "MASTHEAD_STATIC_BUILD_JOBS": "2",
     }
 
 
@@ -394,3 +397,70 @@ def test_an_update_writes_the_sitemap_parts_the_output_lacks(
         assert stale_files(out, read_more_may_lag=True) == []
     assert all((out / name).is_file() for name in parts)
     assert set(parts) <= set(Manifest.load(out).files)
+
+
+# Processes this one forks (the render processes of an update), counted while a test asks.
+_forks: list[int] = []
+os.register_at_fork(after_in_parent=lambda: _forks.append(1))
+
+
+def test_a_large_update_renders_in_forked_processes_what_the_app_serves(
+    output, created, publication, django_db_blocker, monkeypatch
+):
+    """The changed page and the fronts are rendered at once in the updating process; the
+    rest, when there are enough of them, by forked processes that start with what it read.
+    Their files are what the app serves, their dependencies recorded as one process would:
+    a second edit rewrites the same files."""
+    from masthead.distribution import services
+    from masthead.distribution.services import engine
+    from masthead.publishing.tests import factories
+
+    out, portable = output
+    monkeypatch.setattr(engine, "MIN_FORKED", 1)  # the publication is a few dozen pages
+    with django_db_blocker.unblock():
+        story = factories.article(
+            parent=fresh(publication.culture), title="A ferry strike", tags=["exile"], hours_ago=2
+        )
+        created.append(story)
+        services.site_build(out=out, portable_out=portable, processes=1)
+        edits = []
+        for title in ("A ferry strike spreads", "A ferry strike ends"):
+            before = snapshot(out)
+            story.title = title
+            publish(story)
+            _forks.clear()
+            report = services.site_update(
+                out=out, portable_out=portable, page_ids=[story.pk], processes=2, search_index=False
+            )
+            forked = len(_forks)
+            assert stale_files(out) == []
+            edits.append((changed(before, snapshot(out)), report.rendered))
+            assert forked == 2, "the update did not render in two forked processes"
+    page = unquote(story.url).lstrip("/") + "index.html"
+    (first, rendered), (second, _) = edits
+    assert page in first and "index.html" in first and rendered > 1
+    assert first == second
+    assert "A ferry strike ends" in (portable / page).read_text()
+
+
+@pytest.mark.django_db
+def test_an_update_inside_a_transaction_renders_in_its_own_process(
+    output, publication, monkeypatch
+):
+    """A forked process would not see what the transaction has not committed: inside one,
+    everything is rendered by the updating process, and the file shows the change."""
+    from masthead.distribution import services
+    from masthead.distribution.services import engine
+
+    out, portable = output
+    monkeypatch.setattr(engine, "MIN_FORKED", 1)
+    story = fresh(publication.articles[0])
+    story.title = "Not yet committed"
+    publish(story)
+    _forks.clear()
+    report = services.site_update(
+        out=out, portable_out=portable, page_ids=[story.pk], processes=2, search_index=False
+    )
+    assert _forks == []
+    assert report.rendered > 1
+    assert "Not yet committed" in (out / unquote(story.url).lstrip("/") / "index.html").read_text()

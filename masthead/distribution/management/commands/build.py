@@ -1,6 +1,5 @@
 """``masthead build``: render the whole public site to a directory."""
 
-import os
 from pathlib import Path
 
 from django.conf import settings
@@ -37,7 +36,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--jobs",
             type=int,
-            default=settings.STATIC_BUILD_JOBS or os.cpu_count() or 1,
+            default=services.render_processes(),
             help="Render processes (default: one per core).",
         )
         parser.add_argument("--no-search", action="store_true", help="Skip the search index.")

@@ -13,7 +13,7 @@ from django.tasks import task_backends
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.management.commands.db_worker import Worker
 
-from masthead.core import scheduler
+from masthead.core import forking, scheduler
 from masthead.core.signals import worker_started
 from masthead.project.heartbeat import heartbeat_loop
 
@@ -101,11 +101,13 @@ class Command(BaseCommand):
         names = ", ".join(job.name for job in scheduler.registered_jobs())
         logger.info("Periodic jobs: %s", names or "none")
         while not stop.is_set():
-            try:
-                close_old_connections()
-                scheduler.enqueue_due_jobs()
-            except Exception:
-                logger.exception("Could not enqueue periodic jobs; will try again")
-            finally:
-                connection.close()
+            # Held off while the task loop forks render processes (core.forking).
+            with forking.held():
+                try:
+                    close_old_connections()
+                    scheduler.enqueue_due_jobs()
+                except Exception:
+                    logger.exception("Could not enqueue periodic jobs; will try again")
+                finally:
+                    connection.close()
             stop.wait(every_seconds)
