@@ -481,7 +481,7 @@ def hugo_site(directory: Path, env: dict) -> None:
                 "tags": [t.tag.name for t in a.tagged_items.all()],
                 "authors": [x.author.name for x in a.article_authors.all()],
                 "image": "/images/p%d.jpg" % (a.lead_image_id % 6) if a.lead_image_id else "",
-                "body": [b.value.source for b in a.body],
+                "body": [b.value.source for b in a.body if hasattr(b.value, "source")],
             })
         print(json.dumps(rows))
         """

@@ -60,7 +60,8 @@ def static_output_update(page_ids: list[int] | None = None, keys: list[str] | No
 @task()
 def static_output_rebuild() -> None:
     """Render everything again (settings shown on every page changed). In a process of its own,
-    so that the build can use every core without forking this worker."""
+    as ``masthead build``: what a whole build reads and holds is given back when it ends, not
+    kept by the worker for its life."""
     if settings.STATIC_OUTPUT_DIR is None:
         return
     command = [sys.executable, "-m", "masthead.project.cli", "build", "--quiet"]
