@@ -7,7 +7,8 @@ forks: a lock another thread held at that instant (inside the SQLite library, sa
 in the child for ever, and the child's first query there waits for ever.
 
 So a background thread does its work inside ``held()``, and whoever forks does it inside
-``held()`` too: no thread is half-way through a library call when the process is copied.
+``forking()``, which takes the same lock: no thread is half-way through a library call when
+the process is copied.
 The lock is taken for milliseconds at a time; a fork waits at most for one beat of the
 heartbeat or one look at the schedule.
 """
@@ -35,7 +36,8 @@ def forking() -> Iterator[None]:
     """Around the creation of forked processes: waits for the background threads to be out of
     their library calls (``held``). Python warns that forking a process with threads may
     deadlock the child; those threads are held off while it forks, and the warning, which
-    would fill the worker's log at every large update, is not shown."""
+    would fill the worker's log at every large update, is not shown. (Warning filters are the
+    whole process's; the threads that could warn meanwhile are the ones held off.)"""
     with _lock, warnings.catch_warnings():
         warnings.filterwarnings(
             "ignore", message=r".*is multi-threaded, use of fork\(\)", category=DeprecationWarning

@@ -26,6 +26,22 @@ def page_changed(instance=None, **kwargs) -> None:
         static_output_update.enqueue(page_ids=[instance.pk])
 
 
+def restriction_changed(instance, **kwargs) -> None:
+    """A page given (or freed of) a password or a login: it and every page below it leave
+    (or enter) the output, and the listings that showed them change with them."""
+    if not _enabled():
+        return
+    from wagtail.models import Page
+
+    from masthead.distribution.tasks import static_output_update
+
+    page = Page.objects.filter(pk=instance.page_id).first()
+    if page is None:
+        return  # the page is being deleted: its own signal updates the output
+    page_ids = list(Page.objects.descendant_of(page, inclusive=True).values_list("pk", flat=True))
+    static_output_update.enqueue(page_ids=page_ids)
+
+
 def _keys_changed(keys: list[Key], *, created=False, update_fields=None) -> None:
     if not _enabled():
         return
@@ -111,6 +127,11 @@ def connect() -> None:
         )
         signal.connect(
             image_changed, sender="wagtailimages.Image", dispatch_uid=f"distribution-image-{name}"
+        )
+        signal.connect(
+            restriction_changed,
+            sender="wagtailcore.PageViewRestriction",
+            dispatch_uid=f"distribution-restriction-{name}",
         )
         signal.connect(mirrors_changed, sender=Mirror, dispatch_uid=f"distribution-mirror-{name}")
         signal.connect(

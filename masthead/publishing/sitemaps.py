@@ -109,7 +109,9 @@ def listing_locations() -> list[str]:
         with translation.override(language):
             root = edition_prefix(language) if language else "/"
             articles = editions.in_edition(ArticlePage.objects.all())
-            authors = Author.objects.filter(article_links__page__in=articles.values("pk"))
+            # Authors of published, public articles: a draft's byline is nobody's business.
+            live = selectors.public_only(articles.live()).values("pk")
+            authors = Author.objects.filter(article_links__page__in=live)
             paths.append(f"{root}archive/")
             paths += [a.edition_url(language) for a in authors.distinct()]
             paths += [f"{root}tags/{slug}/" for slug in selectors.tag_slugs_in_use(articles)]

@@ -43,15 +43,20 @@ def _edition_root() -> str:
 @require_safe
 @reads_query(**PAGE_QUERY)
 def author_detail(request: HttpRequest, slug: str, number: int = FIRST) -> HttpResponse:
-    """The author's articles in the language edition being read."""
+    """The author's articles in the language edition being read: none published there, no
+    listing (an author whose work is all in drafts is not named to readers)."""
     author = get_object_or_404(Author, slug=slug)
+    articles = in_edition(selectors.articles_for_author(author=author))
     base_path = author.edition_url(get_language())
+    listing = ("author", author.pk, base_path)  # the base path names the edition
+    if not selectors.listing_ids(articles, listing):
+        raise Http404("No published articles by this author.")
     return _listing(
         request,
         template="publishing/author_listing.html",
         base_path=base_path,
-        queryset=in_edition(selectors.articles_for_author(author=author)),
-        listing=("author", author.pk, base_path),  # the base path names the edition
+        queryset=articles,
+        listing=listing,
         number=number,
         author=author,
     )

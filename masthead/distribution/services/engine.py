@@ -12,10 +12,11 @@ else.
 from __future__ import annotations
 
 import collections
+import contextlib
 import multiprocessing
 import queue
 import signal
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
@@ -204,21 +205,32 @@ def in_workers(function: Callable[[list], dict], items: list, *, processes: int)
     transaction: see ``run_jobs``.)"""
     if processes <= 1 or len(items) < processes * MIN_SPLIT or _in_transaction():
         return function(items)
-    from masthead.core import forking, memo
+    from masthead.core import memo
     from masthead.distribution.services.render import collector_set_aside
 
     size = -(-len(items) // processes)
     parts = [items[start : start + size] for start in range(0, len(items), size)]
+    merged: dict = {}
+    with collector_set_aside(), _forked_pool(processes, _scope_init, (memo.current(),)) as pool:
+        for result in pool.map(function, parts):
+            merged.update(result)
+    return merged
+
+
+@contextlib.contextmanager
+def _forked_pool(processes: int, initializer: Callable, initargs: tuple) -> Iterator:
+    """A pool of ``processes`` forked from this one: they inherit its state (settings, the
+    test database's name, the open memo). Its database connections are closed first, so
+    that no socket is shared; the worker's background threads are held off while it forks
+    (``core.forking``). The pool ends with the block."""
+    from masthead.core import forking
+
     connections.close_all()
     context = multiprocessing.get_context("fork")
-    merged: dict = {}
-    with collector_set_aside():
-        with forking.forking():
-            pool = context.Pool(processes, initializer=_scope_init, initargs=(memo.current(),))
-        with pool:
-            for result in pool.map(function, parts):
-                merged.update(result)
-    return merged
+    with forking.forking():
+        pool = context.Pool(processes, initializer=initializer, initargs=initargs)
+    with pool:
+        yield pool
 
 
 def _worker_render(jobs: list[Job]) -> list[FileResult]:
@@ -273,20 +285,26 @@ def run_jobs(
             on_found(len(found))
         return found
 
-    def render_here(queued: collections.deque, rest: list[Job] | None) -> None:
+    def render(job: Job) -> list[Job]:
+        return taken(render_job(this_renderer, target, job))
+
+    def render_here(jobs: Iterable[Job]) -> None:
+        """``jobs`` and every job they lead to, rendered in this process."""
+        queued = collections.deque(jobs)
         while queued:
-            found = taken(render_job(this_renderer, target, queued.popleft()))
-            (queued if rest is None else rest).extend(found)
+            queued.extend(render(queued.popleft()))
 
     this_renderer = renderer()  # made once, here, rather than by each forked process
     with rendering_scope():
         if processes <= 1:
-            render_here(collections.deque(pending), None)
+            render_here(pending)
             return results
         rest = [job for job in pending if job.priority != 0]
-        render_here(collections.deque(job for job in pending if job.priority == 0), rest)
+        for job in pending:
+            if job.priority == 0:
+                rest.extend(render(job))  # what they lead to waits with the rest
         if len(rest) < MIN_FORKED:
-            render_here(collections.deque(rest), None)
+            render_here(rest)
         else:
             _render_forked(rest, target, processes, taken)
     return results
@@ -298,23 +316,17 @@ def _render_forked(
     processes: int,
     taken: Callable[[FileResult], list[Job]],
 ) -> None:
-    """``jobs`` and the jobs ``taken`` finds, rendered by ``processes`` forked processes.
+    """``jobs`` and the jobs ``taken`` finds, rendered by ``processes`` forked processes
+    (``_forked_pool``). What this one read is set aside from the collector before the fork
+    (the caller's ``render.rendering_scope``): the processes then neither walk it nor, by
+    walking it, copy the pages they share."""
+    from masthead.core import memo
 
-    They inherit this one's state (settings, the test database's name, the open memo), and
-    its database connections are closed first so that no socket is shared. What it read is set
-    aside from the collector before the fork (the caller's ``render.rendering_scope``): the
-    processes then neither walk it nor, by walking it, copy the pages they share."""
-    from masthead.core import forking, memo
-
-    connections.close_all()
     done: queue.Queue = queue.Queue()
-    context = multiprocessing.get_context("fork")
     # Small batches for a few dozen jobs (an update), so that no process is left with the
     # last long batch while the other waits; up to BATCH_SIZE for a whole site.
     size = max(1, min(BATCH_SIZE, len(jobs) // (processes * 16)))
-    with forking.forking():
-        pool = context.Pool(processes, initializer=_worker_init, initargs=(target, memo.current()))
-    with pool:
+    with _forked_pool(processes, _worker_init, (target, memo.current())) as pool:
         outstanding = 0
 
         def submit_all(items: list[Job]) -> None:

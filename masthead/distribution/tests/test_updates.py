@@ -278,6 +278,42 @@ def test_unpublished_and_deleted_articles_disappear(
     assert "Soon withdrawn" not in front and "Soon deleted" not in front
 
 
+def test_a_restricted_article_leaves_every_copy_and_returns_when_public_again(
+    output, created, publication, django_db_blocker
+):
+    """A password put on a published article takes it out of the output at once: a mirror
+    or an offline copy must not keep serving what the newsroom has closed."""
+    from wagtail.models import PageViewRestriction
+
+    from masthead.publishing.tests import factories
+
+    out, portable = output
+    with django_db_blocker.unblock():
+        story = factories.article(
+            parent=fresh(publication.culture), title="Sources under threat", hours_ago=1
+        )
+        created.append(story)
+        run_worker(worker_env(out, portable))
+        name = unquote(story.url).lstrip("/") + "index.html"
+        assert (out / name).is_file() and (portable / name).is_file()
+
+        restriction = PageViewRestriction.objects.create(
+            page=story, restriction_type=PageViewRestriction.PASSWORD, password="closed"
+        )
+        run_worker(worker_env(out, portable))
+        assert not (out / name).exists() and not (portable / name).exists()
+        for root in (out, portable):
+            for page in root.rglob("*.html"):
+                assert "Sources under threat" not in page.read_text(), page
+        assert stale_files(out, read_more_may_lag=True) == []
+
+        restriction.delete()
+        run_worker(worker_env(out, portable))
+        assert (out / name).is_file() and (portable / name).is_file()
+        assert "Sources under threat" in (out / "index.html").read_text()
+        assert stale_files(out, read_more_may_lag=True) == []
+
+
 def test_a_moved_article_leaves_a_redirect(output, created, publication, django_db_blocker):
     from masthead.publishing.models import ArticlePage
     from masthead.publishing.tests import factories

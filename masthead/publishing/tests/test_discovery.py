@@ -144,6 +144,19 @@ def test_the_sitemap_is_an_index_of_parts_by_page_id(client, site, settings):
     assert f"<loc>{BASE}/archive/</loc>" in listings and "/tags/energy/" in listings
 
 
+def test_the_listings_sitemap_names_no_one_and_nothing_only_a_draft_shows(client, site):
+    """A draft's byline and tags are the newsroom's own until it is published."""
+    world, writer = site[0], site[2]
+    hidden = factories.author(name="Undercover Reporter")
+    factories.article(
+        parent=world, title="Not yet", authors=[hidden], tags=["raid-plans"], publish=False
+    )
+    listings = client.get("/sitemaps/listings.xml").content.decode()
+    assert writer.edition_url(None) in listings
+    assert hidden.slug not in listings and "raid-plans" not in listings
+    assert client.get(hidden.edition_url(None)).status_code == 404
+
+
 def test_news_sitemap_has_only_the_last_48_hours(client, site):
     root = ET.fromstring(client.get("/news-sitemap.xml").content)
     titles = {e.text for e in root.findall("sm:url/news:news/news:title", NS)}
