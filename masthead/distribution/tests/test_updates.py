@@ -314,6 +314,36 @@ def test_a_restricted_article_leaves_every_copy_and_returns_when_public_again(
         assert stale_files(out, read_more_may_lag=True) == []
 
 
+def test_a_section_closed_to_logged_in_readers_takes_its_articles_with_it(
+    output, publication, django_db_blocker
+):
+    """A restriction covers the pages below it: a section closed to logged-in readers leaves
+    the output with every article in it (the navigation on every page changes: a full
+    render), and comes back whole."""
+    from wagtail.models import PageViewRestriction
+
+    out, portable = output
+    with django_db_blocker.unblock():
+        culture = fresh(publication.culture)
+        inside = [unquote(p.url).lstrip("/") + "index.html" for p in culture.get_children().live()]
+        names = ["culture/index.html", *inside]
+        assert len(names) > 2 and all((out / n).is_file() for n in names)
+        restriction = PageViewRestriction.objects.create(
+            page=culture, restriction_type=PageViewRestriction.LOGIN
+        )
+        try:
+            run_worker(worker_env(out, portable))
+            for root in (out, portable):
+                assert [n for n in names if (root / n).exists()] == []
+            assert 'href="/culture/"' not in (out / "index.html").read_text()
+            assert stale_files(out) == []
+        finally:
+            restriction.delete()
+        run_worker(worker_env(out, portable))
+        assert all((out / n).is_file() and (portable / n).is_file() for n in names)
+        assert stale_files(out) == []
+
+
 def test_a_moved_article_leaves_a_redirect(output, created, publication, django_db_blocker):
     from masthead.publishing.models import ArticlePage
     from masthead.publishing.tests import factories

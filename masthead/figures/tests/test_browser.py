@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from masthead.appeals.tests.test_browser import masthead
 from masthead.project.demo import content
 from masthead.project.management.commands.demo import ACCESS_LOG_FORMAT
-from masthead.project.tests.demo_server import environment, running_demo_site
+from masthead.project.tests.demo_server import environment, running_demo_site, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -179,7 +179,7 @@ def test_hits_wait_in_the_browser_while_the_app_cannot_be_reached(site, browser)
         page = context.new_page()
         page.route("**/figures/hit", lambda route: route.abort())  # the app is away
         page.goto(site.url(C))
-        page.wait_for_function(f"(localStorage.getItem('{QUEUE}') || '').includes('{C}')")
+        wait_until(page, f"(localStorage.getItem('{QUEUE}') || '').includes('{C}')")
         kept = queued(page)
         assert len(kept) == 1 and set(kept[0]) == {"u", "f", "t", "n"}
         assert kept[0]["u"] == "/figures/hit" and kept[0]["f"] == {"p": C, "l": "en", "r": "none"}
@@ -195,9 +195,7 @@ def test_hits_wait_in_the_browser_while_the_app_cannot_be_reached(site, browser)
             [QUEUE, {"u": "/figures/hit", "f": {"p": "/many/", "l": "en", "r": "none"}, "n": 0}],
         )
         page.reload()
-        page.wait_for_function(
-            f"JSON.parse(localStorage.getItem('{QUEUE}')).some(e => e.f.p === '{C}')"
-        )
+        wait_until(page, f"JSON.parse(localStorage.getItem('{QUEUE}')).some(e => e.f.p === '{C}')")
         page.wait_for_timeout(500)
         after = queued(page)
         assert 0 < len(after) <= 200
@@ -210,7 +208,7 @@ def test_hits_wait_in_the_browser_while_the_app_cannot_be_reached(site, browser)
         )
         page.unroute("**/figures/hit")
         page.goto(site.url(A))
-        page.wait_for_function(f"!localStorage.getItem('{QUEUE}')")
+        wait_until(page, f"!localStorage.getItem('{QUEUE}')")
     finally:
         context.close()
     time.sleep(2)

@@ -301,3 +301,19 @@ def browser():
             yield chromium
         finally:
             chromium.close()
+
+
+def wait_until(page, expression: str, *, timeout: float = 30.0) -> None:
+    """Wait until ``expression`` (JavaScript, or a function of no argument) is true in
+    ``page``, asking from here every 50 ms.
+
+    Playwright's own ``wait_for_function`` evaluates its first try through the browser's
+    debugging protocol, which a page's Content-Security-Policy does not cover, but each later
+    try with ``eval`` inside the page, which our pages' policy (no ``'unsafe-eval'``) refuses:
+    a condition not yet true at the first try failed with an ``EvalError``. Each
+    ``page.evaluate`` here is such a first try."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"Not true after {timeout:g} s: {expression}")
+        page.wait_for_timeout(50)

@@ -20,6 +20,7 @@ from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
 from masthead.project.demo import appeals as demo_appeals
 from masthead.project.demo import content
+from masthead.project.tests.demo_server import wait_until
 
 pytestmark = pytest.mark.browser
 # Parts of a page are filled in by first-party scripts; on a busy machine they may take a
@@ -127,7 +128,7 @@ def load_every_image(page: Page) -> None:
     """Bring lazy images into view and wait for every image to finish loading."""
     for image in page.locator("img").all():
         image.scroll_into_view_if_needed()
-    page.wait_for_function("() => Array.from(document.images).every((img) => img.complete)")
+    wait_until(page, "() => Array.from(document.images).every((img) => img.complete)")
     broken = page.evaluate(
         "() => Array.from(document.images).filter((img) => !img.naturalWidth)"
         ".map((img) => img.currentSrc || img.src)"

@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.test import Client
 
+from masthead.project.tests.demo_server import wait_until
 from masthead.publishing.tests import factories
 
 pytest_plugins = ["masthead.project.tests.demo_server", "masthead.core.tests.html_checker"]
@@ -85,7 +86,7 @@ def test_copy_link_copies_the_address_the_reader_is_on(demo_site, browser):
         button.click()
         status = page.locator(".share__status")
         status.wait_for(state="attached")
-        page.wait_for_function("document.querySelector('.share__status').textContent !== ''")
+        wait_until(page, "document.querySelector('.share__status').textContent !== ''")
         assert status.text_content() == "Link copied"
         copied = page.evaluate("navigator.clipboard.readText()")
         assert copied == demo_site.url(article_path(LEAD)) + "?from=mirror"
