@@ -344,6 +344,12 @@ def tag_slugs_in_use(articles: QuerySet[ArticlePage] | None = None) -> list[str]
     return list(Tag.objects.filter(pk__in=used).order_by("name").values_list("slug", flat=True))
 
 
+def authors_in_use(articles: QuerySet[ArticlePage] | None = None) -> QuerySet[Author]:
+    """Authors of the live, public articles among ``articles`` (all when None): a draft's
+    byline is not shown anywhere."""
+    return Author.objects.filter(article_links__page__in=_live_ids(articles)).distinct()
+
+
 def _live_ids(articles: QuerySet[ArticlePage] | None) -> QuerySet:
     if articles is None:
         articles = ArticlePage.objects.all()

@@ -25,7 +25,7 @@ from wagtail.models import Site
 from masthead.core.editions import edition_prefix, editions_enabled
 from masthead.core.models import edition_publication
 from masthead.publishing import editions, selectors
-from masthead.publishing.models import ArticlePage, Author
+from masthead.publishing.models import ArticlePage
 
 NEWS_WINDOW = timedelta(hours=48)
 MAX_ID = 2**63 - 1  # the largest id a database column holds
@@ -109,11 +109,8 @@ def listing_locations() -> list[str]:
         with translation.override(language):
             root = edition_prefix(language) if language else "/"
             articles = editions.in_edition(ArticlePage.objects.all())
-            # Authors of published, public articles: a draft's byline is nobody's business.
-            live = selectors.public_only(articles.live()).values("pk")
-            authors = Author.objects.filter(article_links__page__in=live)
             paths.append(f"{root}archive/")
-            paths += [a.edition_url(language) for a in authors.distinct()]
+            paths += [a.edition_url(language) for a in selectors.authors_in_use(articles)]
             paths += [f"{root}tags/{slug}/" for slug in selectors.tag_slugs_in_use(articles)]
     return paths
 
