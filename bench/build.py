@@ -10,6 +10,9 @@ For each size (1,000 and 10,000 articles by default), in a fresh data directory:
    theme with the same pages (articles, paginated sections, tags, authors and archive, feeds,
    sitemap, related articles), and the ratio printed; then the same Pagefind over Hugo's
    articles (Masthead's build includes its search index), and the ratio against the two;
+   then the floor under any build of these pages through Django, measured on the same
+   machine: start-up, an empty request through the middleware and a file write for every URL
+   written, and that Pagefind (``build.py floor``), beside a plain Wagtail project's start-up;
 3. the incremental publish of one article, timed: an edit (same address) and a new article
    (every listing page it enters moves), through the same service the task queue runs;
 4. nginx with the shipped configuration serves the build; ``wrk`` loads an article page and,
@@ -138,6 +141,17 @@ def run(command: list[str], *, env: dict | None = None, timeout: int = 7200, cwd
             f"{' '.join(command[:4])}… failed:\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}"
         )
     return Timed(wall=wall, cpu=child_cpu() - cpu, output=done.stdout + done.stderr)
+
+
+def plain_wagtail_startup() -> Timed:
+    """The start-up of a minimal Wagtail project (``bench/plain_wagtail``, the baseline of
+    ``bench/serve.py``): Django's ``help``, which loads every app and runs nothing."""
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "PYTHONPATH": str(ROOT / "bench" / "plain_wagtail"),
+        "DJANGO_SETTINGS_MODULE": "plainsite.settings",
+    }
+    return run([sys.executable, "-m", "django", "help"], env=env)
 
 
 def masthead(env: dict, *args: str, timeout: int = 7200) -> Timed:
@@ -311,6 +325,37 @@ def generate(size: int) -> None:
             if article:
                 renderer.render(article.url)
     print(json.dumps({"articles": ArticlePage.objects.live().count()}))
+
+
+def floor(out: str) -> None:
+    """What a build of this site through Django costs before any page is rendered: for every
+    URL the build wrote, one request through the project's whole middleware stack and the
+    build's renderer to a view with nothing to do (``/robots.txt``), and the writing of the
+    file (the build's own sizes and names, into an empty directory as a first build does).
+    No Django-rendered build of these pages can be cheaper; printed against the target."""
+    import django
+
+    django.setup()
+    from masthead.distribution.services.output import Manifest, write_if_changed
+    from masthead.distribution.services.render import renderer, warm_up
+
+    root = Path(out)
+    names = sorted(Manifest.load(root).files)
+    warm_up()
+    empty = renderer()
+    for _ in range(50):
+        empty.render("/robots.txt")
+    started = time.process_time()
+    for _ in names:
+        empty.render("/robots.txt")
+    request_cpu = time.process_time() - started
+    blobs = [(name, (root / name).read_bytes()) for name in names]
+    with tempfile.TemporaryDirectory(dir=root.parent) as scratch:
+        started = time.monotonic()
+        for name, data in blobs:
+            write_if_changed(Path(scratch), name, data)
+        write = time.monotonic() - started
+    print(json.dumps({"urls": len(names), "request_cpu_s": request_cpu, "write_s": write}))
 
 
 def incremental(out: str) -> None:
@@ -669,6 +714,7 @@ def bench_size(
     # The floor under every build: the interpreter, Django and every app loaded, nothing done
     # (the best of three: a single run is at the mercy of whatever else the machine does).
     startup = min((masthead(env, "build", "--help") for _ in range(3)), key=lambda t: t.wall)
+    plain_startup = min((plain_wagtail_startup() for _ in range(3)), key=lambda t: t.wall)
     print(
         f"  masthead build: {build.wall:.1f} s wall, {build.cpu:.1f} s CPU, {files} files"
         f" (of which start-up {startup.wall:.1f} s, `masthead build --help`; search index"
@@ -708,6 +754,13 @@ def bench_size(
         ]
     )
     ratio = build.wall / hugo_run.wall
+    # The floor under any build of these pages through Django, on this machine now: start-up,
+    # an empty request and a file write per URL (spread over the cores, as the build does),
+    # and Pagefind over Hugo's articles (the cheaper of the two indexings).
+    empty = json.loads(
+        run([sys.executable, __file__, "floor", "--out", str(out)], env=env).output.splitlines()[-1]
+    )
+    floor_s = startup.wall + (empty["request_cpu_s"] + empty["write_s"]) / jobs + hugo_search.wall
     ratio_with_search = build.wall / (hugo_run.wall + hugo_search.wall)
     # Start-up is counted in the ratio; printed apart as well, since it does not grow with
     # the site: what the build itself costs against Hugo's whole run.
@@ -716,6 +769,15 @@ def bench_size(
         f"  hugo build:     {hugo_run.wall:.1f} s wall, {hugo_run.cpu:.1f} s CPU, {hugo_files} files"
         f"  → ratio {ratio:.1f}x (target ≤ {hugo_target(size):.1f}x); without Masthead's "
         f"start-up {ratio_after_startup:.1f}x",
+        flush=True,
+    )
+    print(
+        f"  floor of any build through Django: {floor_s:.1f} s = start-up {startup.wall:.1f}"
+        f" + {empty['urls']} empty requests through the middleware"
+        f" ({empty['request_cpu_s'] / empty['urls'] * 1000:.2f} ms CPU each) and file writes"
+        f" ({empty['write_s']:.1f} s) over {jobs} processes + Pagefind {hugo_search.wall:.1f}"
+        f" → {floor_s / hugo_run.wall:.1f}x Hugo before a page is rendered (a plain Wagtail"
+        f" project alone starts in {plain_startup.wall:.1f} s)",
         flush=True,
     )
     print(
@@ -765,6 +827,11 @@ def bench_size(
         "ratio": ratio,
         "ratio_after_startup": ratio_after_startup,
         "hugo_search_s": hugo_search.wall,
+        "floor_s": floor_s,
+        "plain_wagtail_startup_s": plain_startup.wall,
+        "floor_ratio": floor_s / hugo_run.wall,
+        "empty_request_ms": empty["request_cpu_s"] / empty["urls"] * 1000,
+        "write_s": empty["write_s"],
         "ratio_with_search": ratio_with_search,
         "edit": edit,
         "new": new,
@@ -779,7 +846,7 @@ def report(results: list[dict]) -> None:
     print("\n== Summary")
     print(
         f"{'articles':>9} {'build':>9} {'CPU':>8} {'start':>6} {'hugo':>8} {'ratio':>6} "
-        f"{'-start':>7} {'h+pf':>6} "
+        f"{'-start':>7} {'h+pf':>6} {'floor':>6} "
         f"{'edit: fronts':>13} {'all':>7} {'new: fronts':>12} {'all':>7} {'serve':>6}"
     )
     for r in results:
@@ -787,6 +854,7 @@ def report(results: list[dict]) -> None:
             f"{r['size']:>9} {r['build_s']:>8.1f}s {r['build_cpu_s']:>7.1f}s "
             f"{r['startup_s']:>5.1f}s {r['hugo_s']:>7.1f}s {r['ratio']:>5.1f}x "
             f"{r['ratio_after_startup']:>6.1f}x {r['ratio_with_search']:>5.1f}x "
+            f"{r['floor_ratio']:>5.1f}x "
             f"{r['edit']['front_s']:>12.2f}s {r['edit']['pages_s']:>6.2f}s "
             f"{r['new']['front_s']:>11.2f}s {r['new']['pages_s']:>6.1f}s {r['share']:>6.0%}"
         )
@@ -820,6 +888,8 @@ def main() -> int:
     sub = parser.add_subparsers(dest="step")
     gen = sub.add_parser("generate")
     gen.add_argument("--size", type=int, required=True)
+    flo = sub.add_parser("floor")
+    flo.add_argument("--out", required=True)
     inc = sub.add_parser("incremental")
     inc.add_argument("--out", required=True)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
@@ -839,6 +909,9 @@ def main() -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "masthead.project.settings")
     if args.step == "generate":
         generate(args.size)
+        return 0
+    if args.step == "floor":
+        floor(args.out)
         return 0
     if args.step == "incremental":
         incremental(args.out)
