@@ -31,8 +31,8 @@ from masthead.core.public_forms import PublicForm, Rate, Refusal, public_post_ch
 
 logger = logging.getLogger(__name__)
 
-APPEAL_ID = re.compile(r"^[1-9][0-9]{0,8}$")
-VARIANT_KEY = re.compile(r"^[a-z0-9]{1,8}$")
+APPEAL_ID = re.compile(r"[1-9][0-9]{0,8}")
+VARIANT_KEY = re.compile(r"[a-z0-9]{1,8}")
 MAX_EVENT_BODY = 1024  # bytes: three short fields, even as multipart/form-data
 
 # Counters are sent by the appeals script of a page served from one of our origins; from a
@@ -93,7 +93,7 @@ def count(request: HttpRequest) -> HttpResponse:
         return _plain(400, "The body could not be read as a form.")
     if event not in services.EVENT_FIELDS:
         return _plain(400, f"e must be one of {', '.join(sorted(services.EVENT_FIELDS))}.")
-    if not APPEAL_ID.match(appeal_id) or not VARIANT_KEY.match(variant_key):
+    if not APPEAL_ID.fullmatch(appeal_id) or not VARIANT_KEY.fullmatch(variant_key):
         return _plain(400, "a must be an appeal id and v a variant key.")
     if refusal == Refusal.RATE:
         response = _plain(429, "Too many events from this client; try again later.")
@@ -119,10 +119,12 @@ def variant_preview(request: HttpRequest, appeal_id: int, variant_key: str) -> H
         return redirect_to_login(request.get_full_path(), login_url="wagtailadmin_login")
     if not request.user.has_perm("appeals.change_appeal"):
         return _plain(403, "Only editors who may change appeals can preview them.")
+    if not VARIANT_KEY.fullmatch(variant_key):  # a NUL would reach PostgreSQL otherwise
+        raise Http404("No such variant.")
     appeal = get_object_or_404(Appeal, pk=appeal_id)
     variant = get_object_or_404(AppealVariant, appeal=appeal, key=variant_key)
     article_id = request.GET.get("article")
-    if article_id is not None and not APPEAL_ID.match(article_id):
+    if article_id is not None and not APPEAL_ID.fullmatch(article_id):
         raise Http404("No such article.")
     return preview.article_with_appeal(
         request=request,

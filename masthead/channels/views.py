@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
+from wagtail.models import Page
 
 from masthead.channels import services
 from masthead.channels.providers import CHANNELS
@@ -18,7 +19,11 @@ from masthead.publishing.models import ArticlePage
 
 
 def _article_for(request: HttpRequest, page_id: int) -> ArticlePage:
-    page = get_object_or_404(ArticlePage, pk=page_id)
+    # Looked up by Page's own id, which Django checks against the column's range: a number
+    # too large for it is no page (through ArticlePage's link to Page, it reached SQLite).
+    page = get_object_or_404(Page, pk=page_id).specific
+    if not isinstance(page, ArticlePage):
+        raise Http404("Channels are for articles.")
     if not page.permissions_for_user(request.user).can_publish():
         raise PermissionDenied
     return page

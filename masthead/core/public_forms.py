@@ -122,12 +122,12 @@ def origin_setting_changed(*, setting: str, **kwargs) -> None:
 @functools.lru_cache(maxsize=1024)  # a few origins come with nearly every post
 def origin_normalize(value: str) -> str:
     """``scheme://host[:port]``, lower case, default port dropped; "" when not an origin."""
-    parts = urlsplit(value.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return ""
     try:
+        parts = urlsplit(value.strip())
         port = parts.port
-    except ValueError:
+    except ValueError:  # "http://[", a port out of range: no origin at all
+        return ""
+    if parts.scheme not in ("http", "https") or not parts.hostname:
         return ""
     host = parts.hostname
     if ":" in host:

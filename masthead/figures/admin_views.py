@@ -20,7 +20,7 @@ DAY_CHOICES = (7, 30, 90, 365)
 
 def _days(request: HttpRequest) -> int:
     raw = request.GET.get("days", "30")
-    return int(raw) if raw.isdigit() and int(raw) in DAY_CHOICES else 30
+    return next((days for days in DAY_CHOICES if raw == str(days)), 30)
 
 
 def _require(request: HttpRequest) -> None:

@@ -114,7 +114,8 @@ def _hit(request: HttpRequest) -> HttpResponse:
     if fields["r"] not in classify.REFERRER_KINDS:
         return _plain(400, "r must be one of " + ", ".join(sorted(classify.REFERRER_KINDS)) + ".")
     late = fields["d"] or "0"
-    if not late.isdigit() or int(late) > MAX_DAYS_LATE:
+    # ASCII digits only: "²" is a digit to str.isdigit() and not a number to int().
+    if not (late.isascii() and late.isdigit() and len(late) <= 4) or int(late) > MAX_DAYS_LATE:
         return _plain(400, f"d must be a number of days from 0 to {MAX_DAYS_LATE}.")
     _record(request, path=path, language=language, referrer=fields["r"], late=int(late))
     response = HttpResponse(status=204)

@@ -420,9 +420,12 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
     if refused := _link_post_refused(request):
         return refused
     action = request.POST.get("action")
-    newsletter = Newsletter.objects.filter(slug=request.POST.get("list", "")[:60]).first()
-    allowed = {n.pk for n, _ in selectors.subscriber_lists(subscriber=subscriber)}
-    if action not in ("leave", "join") or newsletter is None or newsletter.pk not in allowed:
+    # Chosen among the lists the page offers, never looked up: whatever the field holds (a
+    # NUL, which PostgreSQL refuses in a query) names one of them or none.
+    wanted = request.POST.get("list", "")
+    offered = [n for n, _ in selectors.subscriber_lists(subscriber=subscriber)]
+    newsletter = next((n for n in offered if n.slug == wanted), None)
+    if action not in ("leave", "join") or newsletter is None:
         return _manage_page(request, token, subscriber, done=("error", None), status=400)
     if action == "leave":
         subscription_services.subscription_end(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -126,8 +127,13 @@ def country_notices_every(*, support: SupportSettings) -> list[tuple[str, str]]:
 # --- Contributions and supporters ------------------------------------------------------------
 
 
+# What secrets.token_urlsafe makes: anything else (a NUL, which PostgreSQL refuses in a
+# query) is no checkout link of ours, and is not looked for.
+CHECKOUT_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
 def contribution_by_token(*, token: str) -> Contribution | None:
-    if not token or len(token) > 64:
+    if not CHECKOUT_TOKEN.fullmatch(token or ""):
         return None
     return Contribution.objects.select_related("recurring").filter(checkout_token=token).first()
 

@@ -150,6 +150,9 @@ def test_preview_shows_each_variant_on_a_real_article(client, editor):
     chosen = client.get(f"/appeals/preview/{appeal.pk}/a/?article={story.pk}")
     assert chosen.status_code == 200
     assert client.get(f"/appeals/preview/{appeal.pk}/z/").status_code == 404
+    # Not a variant key at all (a NUL is refused by PostgreSQL in a query): 404, not a crash.
+    for junk in ("%00", "a%00", "a%0A", "A"):
+        assert client.get(f"/appeals/preview/{appeal.pk}/{junk}/").status_code == 404, junk
     assert client.get(f"/appeals/preview/{appeal.pk}/a/?article=nope").status_code == 404
 
 

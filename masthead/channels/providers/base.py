@@ -202,8 +202,9 @@ def _retry_after(response: httpx.Response) -> float | None:
             return float(value)
     except (ValueError, AttributeError):
         pass
-    header = response.headers.get("retry-after")
-    if header and header.strip().isdigit():
+    header = (response.headers.get("retry-after") or "").strip()
+    # ASCII digits only: float() refuses "²", which str.isdigit() takes for a digit.
+    if header.isascii() and header.isdigit():
         return float(header)
     reset = response.headers.get("ratelimit-reset") or response.headers.get("x-ratelimit-reset")
     if reset:
@@ -211,7 +212,7 @@ def _retry_after(response: httpx.Response) -> float | None:
         from django.utils.dateparse import parse_datetime
 
         now = timezone.now()
-        if reset.strip().isdigit():
+        if reset.strip().isascii() and reset.strip().isdigit():
             return max(0.0, float(reset) - now.timestamp())
         when = parse_datetime(reset.strip())
         if when is not None:

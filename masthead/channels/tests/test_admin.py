@@ -114,3 +114,14 @@ def test_unknown_channels_get_a_clear_answer(
     assert answer.status_code == 200
     assert "Choose one of the channels listed." in answer.content.decode()
     assert admin_client.get("/admin/channels/pages/999999/").status_code == 404
+
+
+def test_an_address_naming_no_article_is_404(admin_user, channels_on):
+    from wagtail.models import Page
+
+    client = csrf_client(admin_user)
+    home = Page.objects.get(depth=2)  # a page, not an article
+    for page_id in (home.pk, 10**6, 2**63, 10**20):
+        assert client.get(f"/admin/channels/pages/{page_id}/").status_code == 404, page_id
+        posted = client.post(f"/admin/channels/pages/{page_id}/post/", {"channel": "telegram"})
+        assert posted.status_code in (403, 404), page_id  # no CSRF token, or no such article

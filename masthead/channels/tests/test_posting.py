@@ -382,3 +382,21 @@ def test_channel_settings_come_in_pairs():
     assert "MASTHEAD_TELEGRAM_CHAT_ID: needed too when MASTHEAD_TELEGRAM_BOT_TOKEN is set" in (
         done.stderr
     )
+
+
+@pytest.mark.parametrize(
+    ("headers", "body", "wait"),
+    [
+        ({"Retry-After": "120"}, b"", 120.0),
+        ({"Retry-After": "²".encode()}, b"", None),  # a digit to str.isdigit(), not a number
+        ({"Retry-After": b"soon", "X-RateLimit-Reset": "³".encode()}, b"", None),
+        ({}, b'{"parameters": {"retry_after": "x"}}', None),
+        ({}, b'{"parameters": {"retry_after": 7}}', 7.0),
+    ],
+)
+def test_a_wait_the_service_asks_for_is_read_or_ignored_never_a_crash(headers, body, wait):
+    import httpx
+
+    from masthead.channels.providers.base import _retry_after
+
+    assert _retry_after(httpx.Response(429, headers=headers, content=body)) == wait

@@ -140,6 +140,11 @@ def test_null_and_missing_origin(client, test_mode, form):
     assert post(client, path, HTTP_REFERER=f"{EVIL}/page/").status_code == 403
     assert post(client, path).status_code == 403
     assert post(client, path, HTTP_ORIGIN="not an origin").status_code == 403
+    # Headers no URL parser takes (an unclosed IPv6 bracket, a port out of range) name no
+    # origin either: refused, never a crash.
+    for broken in ("http://[", "https://[::1", "https://news.example.org:99999"):
+        assert post(client, path, HTTP_ORIGIN=broken).status_code == 403, broken
+        assert post(client, path, HTTP_REFERER=f"{broken}/x").status_code == 403, broken
 
 
 @pytest.mark.django_db

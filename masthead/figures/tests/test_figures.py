@@ -164,6 +164,10 @@ def test_behind_a_trusted_proxy_the_forwarded_address_is_the_reader(client):
         ({"p": "/x/", "l": "<b>", "r": "none"}, None, 400),
         ({"p": "/x/", "l": "en", "r": "none", "d": "30"}, None, 400),
         ({"p": "/x/", "l": "en", "r": "none", "d": "-1"}, None, 400),
+        ({"p": "/x/", "l": "en", "r": "none", "d": "²"}, None, 400),  # a digit, not a number
+        ({"p": "/x/", "l": "en", "r": "none", "d": "9" * 30}, None, 400),
+        ({"p": "/x/", "l": "en", "r": "none"}, {"HTTP_ORIGIN": "http://["}, 403),
+        ({"p": "/x/", "l": "en", "r": "none"}, {"HTTP_REFERER": "http://[x/"}, 403),
     ],
 )
 def test_malformed_or_foreign_hits_get_a_4xx_and_count_nothing(client, data, headers, status):
@@ -213,6 +217,16 @@ def test_the_noscript_pixel_counts_a_view_and_is_never_cached(client):
     )
     assert "X-Page-Cache" not in again
     assert rows() == {("/world/story/", "main", "", "noscript"): (2, 0, 2)}
+
+
+def test_a_pixel_with_a_referer_no_parser_takes_counts_nothing(client):
+    response = client.get(
+        "/figures/pixel.gif?p=/world/story/&l=en",
+        HTTP_REFERER="http://[x/",
+        REMOTE_ADDR="198.51.100.7",
+    )
+    assert response.status_code == 403
+    assert rows() == {}
 
 
 def test_no_address_salt_or_hash_reaches_the_database(client):
@@ -433,3 +447,7 @@ def test_the_figures_page_draws_charts_beside_tables_and_exports_csv(client, adm
     assert lines[0].startswith("table,key,label,views,readers")
     assert any(line.startswith("articles,/world/story/,") for line in lines)
     assert "Figures" in admin_client.get("/admin/").content.decode()
+    # A period the page does not offer shows the default one, whatever it is made of.
+    for days in ("²", "9" * 5000, "-7", "7.0", ""):
+        assert admin_client.get("/admin/figures/", {"days": days}).status_code == 200, days
+        assert admin_client.get("/admin/figures/figures.csv", {"days": days}).status_code == 200

@@ -68,6 +68,9 @@ def test_manage_needs_our_origin_and_a_real_list(client, reader):
     )
     assert post_form(client, path, {"action": "leave", "list": "nope"}).status_code == 400
     assert post_form(client, path, {"action": "explode", "list": "friday"}).status_code == 400
+    # Whatever the field holds names no list (a NUL is refused by PostgreSQL in a query).
+    for junk in ("\x00", "friday\x00", "x" * 5000, ""):
+        assert post_form(client, path, {"action": "leave", "list": junk}).status_code == 400
     assert Subscription.objects.get(newsletter=weekly).status == "confirmed"
 
 

@@ -168,3 +168,13 @@ def test_a_second_click_while_the_first_is_with_the_provider_does_not_pay_again(
     contribution.refresh_from_db()
     assert contribution.status == Contribution.Status.STARTED
     assert not contribution.audit.filter(action="contribution.succeeded").exists()
+
+
+@pytest.mark.parametrize("junk", ["%00", "a%00b", "x" * 65, "%E2%82%AC", "a%0A"])
+def test_a_checkout_link_that_is_not_one_answers_404(client, test_mode, junk):
+    # Never looked for: PostgreSQL refuses a NUL in a query, and no token of ours holds one.
+    for prefix in ("", "/ru"):
+        assert client.get(f"{prefix}/support/thanks/{junk}/").status_code == 404
+        for path in (f"{prefix}/support/pay/{junk}/", f"{prefix}/support/pay/{junk}/card/"):
+            assert client.get(path).status_code == 404, path
+            assert client.post(path, {}, **origin()).status_code == 404, path
