@@ -35,7 +35,13 @@ def validate_onion_host(value: str) -> None:
 
 
 def validate_mirror_url(value: str) -> None:
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises for a port that is not a number or out of range
+    except ValueError:  # "http://[::1": no address at all
+        raise ValidationError(
+            "Enter the address readers type, e.g. https://mirror.example.net"
+        ) from None
     if parts.scheme not in {"http", "https"} or not parts.hostname:
         raise ValidationError("Enter the address readers type, e.g. https://mirror.example.net")
     if parts.query or parts.fragment:
@@ -121,7 +127,10 @@ class Mirror(models.Model):
 
     def clean(self) -> None:
         self.url = self.url.strip()
-        parts = urlsplit(self.url)
+        try:
+            parts = urlsplit(self.url)
+        except ValueError:
+            return  # no address at all: the field's validator says so
         if parts.path in ("", "/"):
             self.url = f"{parts.scheme}://{parts.netloc}".lower()
         if parts.hostname and parts.hostname.endswith(".onion"):

@@ -40,6 +40,8 @@ def static_output_update(page_ids: list[int] | None = None, keys: list[str] | No
         page_ids=page_ids or (),
         keys=parsed,
     )
+    for path, why in sorted(report.failures.items()):
+        logger.error("Static output: %s failed (%s); its previous file is kept", path, why)
     logger.info(
         "Static output updated: %s files changed, %s removed, %.2f s%s",
         report.written,
@@ -51,6 +53,7 @@ def static_output_update(page_ids: list[int] | None = None, keys: list[str] | No
         "rendered": report.rendered,
         "written": report.written,
         "removed": report.removed,
+        "failed": len(report.failures),
         "full": report.full,
         "seconds": round(report.seconds, 3),
         "front_seconds": round(report.front_seconds, 3),

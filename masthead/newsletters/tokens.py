@@ -71,6 +71,6 @@ def list_token_read(token: str) -> ListClaim:
     except signing.BadSignature:
         raise TokenInvalid from None
     key, _, newsletter_id = value.partition(".")
-    if not key or not newsletter_id.isdigit():
+    if not key or not (newsletter_id.isascii() and newsletter_id.isdigit()):
         raise TokenInvalid
     return ListClaim(subscriber_key=key, newsletter_id=int(newsletter_id))

@@ -29,6 +29,8 @@ from masthead.core.origins import api_origin
 from masthead.distribution.keys import ROUTES, Key, texts
 
 BATCH_SIZE = 12
+# How a FileResult's ``skipped`` begins when the URL failed rather than gave no file.
+FAILED = "error: "
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,12 @@ class FileResult:
     @property
     def written(self) -> bool:
         return bool(self.name)
+
+    @property
+    def failed(self) -> bool:
+        """The URL should give a file and did not (the app failed, the file could not be
+        written): its previous file, if any, is kept, and the build reports the error."""
+        return self.skipped.startswith(FAILED)
 
     def manifest_entry(self) -> dict:
         return {
@@ -124,7 +132,7 @@ def render_job(renderer, target: OutputTarget, job: Job) -> FileResult:
     try:
         rendered = renderer.render(job.path)
     except Exception as exc:  # noqa: BLE001 - one broken page must not stop a build
-        result.skipped = f"error: {exc!r}"
+        result.skipped = f"{FAILED}{exc!r}"
         return result
     result.status, result.content_type = rendered.status, rendered.content_type
     if rendered.status == 200 and rendered.public:
@@ -134,6 +142,11 @@ def render_job(renderer, target: OutputTarget, job: Job) -> FileResult:
     elif rendered.status in REDIRECT_STATUSES and rendered.location and rendered.public:
         body, is_html = redirect_stub(rendered.location), True
         result.content_type = "text/html; charset=utf-8"
+    elif rendered.status >= 500:
+        # The app failed on this URL (a bug, a database that went away): not a page that is
+        # gone. Its file stays as it was, and the build says so.
+        result.skipped = f"{FAILED}status {rendered.status}"
+        return result
     else:
         result.skipped = f"status {rendered.status}" + ("" if rendered.public else ", private")
         return result
@@ -151,7 +164,7 @@ def render_job(renderer, target: OutputTarget, job: Job) -> FileResult:
                 )
             result.changed |= write_if_changed(target.portable, name, copy)
     except OutputError as exc:
-        result.skipped = str(exc)
+        result.skipped = f"{FAILED}{exc}"
         return result
     result.name, result.digest = name, digest(body)
     result.deps = texts(job.deps | rendered.shown)

@@ -48,6 +48,7 @@ from masthead.distribution.selectors import PageRecord, SiteUrl
 from masthead.distribution.services import search
 from masthead.distribution.services.assets import assets_copy
 from masthead.distribution.services.engine import (
+    FAILED,
     FileResult,
     Job,
     OutputTarget,
@@ -92,6 +93,11 @@ class BuildReport:
     changed_files: list[str] = field(default_factory=list)
     removed_files: list[str] = field(default_factory=list)
 
+    @property
+    def failures(self) -> dict[str, str]:
+        """URLs that failed (see ``FileResult.failed``): path → why."""
+        return {path: why for path, why in self.skipped.items() if why.startswith(FAILED)}
+
 
 def _priority(path: str, front: frozenset[str] = frozenset({"/"})) -> int:
     """0: what a reader sees first (the changed page, the front page, the sections' fronts);
@@ -109,6 +115,37 @@ def render_processes() -> int:
 
 def _jobs(urls: Iterable[SiteUrl], front: frozenset[str] = frozenset({"/"})) -> list[Job]:
     return [Job(u.path, u.deps, u.sources, _priority(u.path, front)) for u in urls]
+
+
+def _overlap(a: Path, b: Path) -> bool:
+    return a == b or a in b.parents or b in a.parents
+
+
+def output_dirs_check(out: Path, portable_out: Path | None = None) -> None:
+    """Refuse output directories a build would damage or be damaged by: a build removes the
+    files it no longer writes, so it must own its directories, and share none with the
+    uploads (``media/``), the collected static files or the data directory."""
+    out = Path(out).resolve()
+    portable = Path(portable_out).resolve() if portable_out else None
+    for directory, flag in ((out, "--out"), (portable, "--portable-out")):
+        if directory is None:
+            continue
+        if directory.exists() and not directory.is_dir():
+            raise BuildError(f"{flag} {directory} is a file, not a directory.")
+        data = Path(settings.DATA_DIR).resolve()
+        if directory == data or directory in data.parents:
+            raise BuildError(
+                f"{flag} {directory} holds the data directory {data}: choose a folder of its own."
+            )
+        owned = {
+            "the uploads (MEDIA_ROOT)": Path(settings.MEDIA_ROOT).resolve(),
+            "the collected static files (STATIC_ROOT)": Path(settings.STATIC_ROOT).resolve(),
+        }
+        for what, other in owned.items():
+            if _overlap(directory, other):
+                raise BuildError(f"{flag} {directory} overlaps {what}, {other}: choose another.")
+    if portable is not None and _overlap(out, portable):
+        raise BuildError("--out and --portable-out must be apart: neither inside the other.")
 
 
 def build_check() -> None:
@@ -235,7 +272,7 @@ def _finish_files(
         if result.written:
             manifest.put(result.name, result.manifest_entry())
             assets.update(result.assets)
-        elif result.path in by_path:
+        elif result.path in by_path and not result.failed:
             name = by_path[result.path]
             _remove_file(manifest, name, target, report)
     return assets
@@ -343,6 +380,7 @@ def site_build(
     """Render the whole public site into ``out`` (and its portable copy into
     ``portable_out``). Files that did not change are left untouched; files of pages that no
     longer exist are removed."""
+    output_dirs_check(out, portable_out)
     build_check()
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -394,9 +432,14 @@ def _build(
 
     manifest = Manifest(base_url=settings.BASE_URL, built_at=timezone.now().isoformat())
     manifest.pages = _records_dict(records)
+    previous_names = previous.names_by_path()
     for result in results.values():
         if result.written:
             manifest.put(result.name, result.manifest_entry())
+        elif result.failed and result.path in previous_names:
+            # Kept as the last build wrote it, rather than removed below (see FileResult).
+            name = previous_names[result.path]
+            manifest.put(name, previous.files[name])
     assets = {a for r in results.values() if r.written for a in r.assets}
     progress.note(f"Copying {len(assets)} referenced assets")
     _copy_assets(manifest, assets, target, report)
@@ -582,6 +625,7 @@ def site_update(
 
     progress = progress or Progress()
     processes = render_processes() if processes is None else max(1, processes)
+    output_dirs_check(out, portable_out)
     out = Path(out)
     with locked(out):
         manifest = Manifest.load(out)

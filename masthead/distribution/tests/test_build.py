@@ -258,3 +258,64 @@ def test_the_offline_index_dates_each_article_by_its_first_publication_in_utc():
     dates = {entry["title"]: entry["date"] for entry in offline_index_entries()}
     assert dates["Filed before midnight"] == "2026-03-01"
     assert dates["Filed after midnight"] == "2026-03-02"
+
+
+@pytest.mark.django_db
+def test_a_page_the_app_fails_on_keeps_its_file_and_the_build_says_so(
+    publication, tmp_path, monkeypatch
+):
+    """A 500 is not a page that is gone: a transient failure must not take the page off
+    the main site, its mirrors and object storage."""
+    from django.core.management.base import CommandError
+
+    from masthead.distribution import services
+    from masthead.publishing.models import ArticlePage
+
+    out = tmp_path / "out"
+    services.site_build(out=out, processes=1, search_index=False)
+    article = publication.articles[3]
+    name = Manifest.load(out).names_by_path()[article.url]
+    kept = (out / name).read_bytes()
+    original = ArticlePage.get_context
+
+    def failing(self, request, *args, **kwargs):
+        if self.pk == article.pk:
+            raise RuntimeError("the database went away")
+        return original(self, request, *args, **kwargs)
+
+    monkeypatch.setattr(ArticlePage, "get_context", failing)
+    with pytest.raises(CommandError, match="failed"):
+        call_command("build", out=out, jobs=1, no_search=True, quiet=True)
+    assert (out / name).read_bytes() == kept
+    assert Manifest.load(out).files[name]["path"] == article.url
+    # An update that renders it again keeps it the same way, and reports it.
+    report = services.site_update(out=out, page_ids=[article.pk], search_index=False)
+    assert report.failures == {article.url: "error: status 500"}
+    assert (out / name).read_bytes() == kept
+    assert name in Manifest.load(out).files
+    monkeypatch.undo()
+    report = services.site_update(out=out, page_ids=[article.pk], search_index=False)
+    assert not report.failures and (out / name).read_bytes() == kept
+
+
+@pytest.mark.django_db
+def test_a_build_refuses_directories_it_would_damage(publication, tmp_path):
+    from django.core.management.base import CommandError
+
+    a_file = tmp_path / "a-file"
+    a_file.write_text("x")
+    refused = [
+        ({"out": Path(settings.MEDIA_ROOT)}, "MEDIA_ROOT"),
+        ({"out": Path(settings.MEDIA_ROOT) / "site"}, "MEDIA_ROOT"),
+        ({"out": Path(settings.STATIC_ROOT) / "site"}, "STATIC_ROOT"),
+        ({"out": Path(settings.DATA_DIR)}, "data directory"),
+        ({"out": a_file}, "is a file"),
+        ({"out": tmp_path / "o", "portable_out": a_file}, "is a file"),
+        ({"out": tmp_path / "o", "portable_out": tmp_path / "o" / "p"}, "apart"),
+        ({"out": tmp_path / "o" / "p", "portable_out": tmp_path / "o"}, "apart"),
+    ]
+    for options, message in refused:
+        with pytest.raises(CommandError, match=message):
+            call_command("build", jobs=1, no_search=True, quiet=True, **options)
+    assert a_file.read_text() == "x"
+    assert not (tmp_path / "o").exists()

@@ -39,6 +39,12 @@ def test_editors_paste_a_whole_onion_address_and_the_host_is_kept(publication):
         onion.full_clean()
 
 
+def test_a_mirror_address_no_parser_takes_is_a_form_error_not_a_crash(publication):
+    for url in ("http://[::1", "https://mirror.example.net:99999", "https://[x/"):
+        with pytest.raises(ValidationError, match="the address readers type"):
+            Mirror(url=url).full_clean()
+
+
 def test_list_has_the_onion_first_then_active_mirrors_newest_first(publication):
     newer = Mirror.objects.create(url="https://d2new.cloudfront.net")
     Mirror.objects.filter(pk=newer.pk).update(created_at=timezone.now() + timedelta(hours=1))

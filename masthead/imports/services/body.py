@@ -91,13 +91,21 @@ BLOCK_TAGS = (
 )
 
 SHORTCODE = re.compile(r"\[(/?)([a-z][a-z0-9_-]*)(\s[^\[\]]*)?/?\]")
-CAPTION_SHORTCODE = re.compile(r"\[caption([^\]]*)\](.*?)\[/caption\]", re.DOTALL | re.IGNORECASE)
+# The patterns that scan an export's text stop at the next shortcode or tag: matching
+# stays linear in the text, where ".*?" up to a closing code that never comes (60,000
+# unclosed "[caption]") made it quadratic, minutes for a few hundred kilobytes.
+CAPTION_SHORTCODE = re.compile(
+    r"\[caption([^\[\]]*)\]((?:(?!\[/?caption)[\s\S])*)\[/caption\]", re.IGNORECASE
+)
 CAPTION_INNER = re.compile(
     r"^\s*((?:<a\b[^>]*>\s*)?<img\b[^>]*>(?:\s*</a>)?)(.*)$", re.DOTALL | re.IGNORECASE
 )
-EMBED_SHORTCODE = re.compile(r"\[embed[^\]]*\](.*?)\[/embed\]", re.DOTALL | re.IGNORECASE)
+EMBED_SHORTCODE = re.compile(
+    r"\[embed[^\[\]]*\]((?:(?!\[/?embed)[\s\S])*)\[/embed\]", re.IGNORECASE
+)
 BARE_URL_LINE = re.compile(r"(?m)^[ \t]*(https?://[^\s<>\"']+)[ \t]*$")
 WP_IMAGE_CLASS = re.compile(r"\bwp-image-(\d+)\b")
+CREDIT_TAIL = 300
 CREDIT = re.compile(
     r"[\s(\[|–—-]*\b(?:photo(?:graph)?s?|credit|image|picture|фото)\s*:\s*"
     r"(?P<credit>[^()\[\]]+?)[)\]]?[\s.]*$|\s*©\s*(?P<copyright>[^()\[\]]+?)[\s.]*$",
@@ -142,7 +150,9 @@ def credit_split(caption: str) -> tuple[str, str, str]:
     """ "Protesters in the square. Photo: Jane Doe / Reuters" → (caption, photographer,
     organisation). A caption without a recognisable credit comes back whole."""
     caption = " ".join(caption.split())
-    match = CREDIT.search(caption)
+    # A credit ends the caption: searched for in its tail only, so that a caption of
+    # thousands of dashes costs no more than a short one.
+    match = CREDIT.search(caption, max(0, len(caption) - CREDIT_TAIL))
     if not match:
         return caption, "", ""
     credit = (match.group("credit") or match.group("copyright") or "").strip()
@@ -192,7 +202,7 @@ def classic_paragraphs(text: str) -> str:
     alone on its line stands alone (WordPress shows it as an embed)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = BARE_URL_LINE.sub(lambda m: f"\n\n{m.group(1)}\n\n", text)
-    text = re.sub(rf"(<(?:{BLOCK_TAGS})\b[^>]*>)", r"\n\n\1", text, flags=re.IGNORECASE)
+    text = re.sub(rf"(<(?:{BLOCK_TAGS})\b[^<>]*>)", r"\n\n\1", text, flags=re.IGNORECASE)
     text = re.sub(rf"(</(?:{BLOCK_TAGS})>)", r"\1\n\n", text, flags=re.IGNORECASE)
     out = []
     for chunk in re.split(r"\n\s*\n", text):

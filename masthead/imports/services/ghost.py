@@ -184,21 +184,33 @@ def _data(path: Path) -> tuple[dict, str]:
         raise ImportError_(f"{path.name} is larger than {MAX_FILE_BYTES // 1024 // 1024} MB.")
     try:
         loaded = json.loads(path.read_bytes())
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ImportError_(f"{path.name} is not a Ghost export (JSON error: {exc}).") from None
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
+        raise ImportError_(f"{path.name} is not a Ghost export (JSON error: {exc!r}).") from None
     if isinstance(loaded, dict) and isinstance(loaded.get("db"), list) and loaded["db"]:
         loaded = loaded["db"][0]
     data = loaded.get("data") if isinstance(loaded, dict) else None
     if not isinstance(data, dict) or not isinstance(data.get("posts"), list):
         raise ImportError_(f"{path.name} is not a Ghost export (no db[0].data.posts).")
-    version = str((loaded.get("meta") or {}).get("version", ""))
+    meta = loaded.get("meta")
+    version = str(meta.get("version", "")) if isinstance(meta, dict) else ""
+    # Every table the import reads is a list of objects: anything else in it is left out,
+    # a table that is not a list is taken as empty.
+    for table in ("posts", "tags", "users", "posts_tags", "posts_authors", "posts_meta"):
+        rows = data.get(table)
+        data[table] = (
+            [row for row in rows if isinstance(row, dict)] if isinstance(rows, list) else []
+        )
     return data, version
 
 
 def _by_post(rows: list[dict], key: str) -> dict[str, list[str]]:
     grouped: dict[str, list[tuple[int, str]]] = {}
     for row in rows:
-        grouped.setdefault(row.get("post_id"), []).append((row.get("sort_order") or 0, row[key]))
+        if not isinstance(row.get(key), str):
+            continue
+        order = row.get("sort_order")
+        order = order if isinstance(order, int) and not isinstance(order, bool) else 0
+        grouped.setdefault(row.get("post_id"), []).append((order, row[key]))
     return {post: [v for _, v in sorted(values)] for post, values in grouped.items()}
 
 
@@ -214,11 +226,15 @@ def ghost_import(
 ) -> ImportReport:
     data, _version = _data(path)
     posts = data.get("posts", [])
-    tags = {t["id"]: t for t in data.get("tags", []) if t.get("id")}
-    users = {u["id"]: u for u in data.get("users", []) if u.get("id")}
-    post_tags = _by_post(data.get("posts_tags", []), "tag_id")
-    post_authors = _by_post(data.get("posts_authors", []), "author_id")
-    meta = {m.get("post_id"): m for m in data.get("posts_meta", [])}
+    tags = {
+        t["id"]: t
+        for t in data["tags"]
+        if isinstance(t.get("id"), str) and isinstance(t.get("name"), str) and t["name"]
+    }
+    users = {u["id"]: u for u in data["users"] if u.get("id") and isinstance(u["id"], str)}
+    post_tags = _by_post(data["posts_tags"], "tag_id")
+    post_authors = _by_post(data["posts_authors"], "author_id")
+    meta = {m["post_id"]: m for m in data["posts_meta"] if isinstance(m.get("post_id"), str)}
     media = MediaSource(
         marker="/content/images/",
         folder=images,
@@ -254,20 +270,28 @@ def ghost_import(
         return [
             t
             for t in found
-            if t.get("visibility", "public") == "public" and not t.get("name", "").startswith("#")
+            if t.get("visibility", "public") == "public"
+            and not str(t.get("name") or "").startswith("#")
         ]
 
     with transaction.atomic() if dry_run else nullcontext():
         run = ImportRun(source="ghost", media=media, convert=convert, report=report)
         for done, raw in enumerate(posts, start=1):
-            post = _post_data(raw, public_tags(raw.get("id")), users, post_authors, meta, image_ref)
-            if isinstance(post, str):
-                report.skipped.append((raw.get("title") or raw.get("id") or "?", post))
-            else:
-                run.post_save(post)
+
+            def read(raw=raw) -> tuple[PostData | None, str]:
+                post = _post_data(
+                    raw, public_tags(raw.get("id")), users, post_authors, meta, image_ref
+                )
+                return (None, post) if isinstance(post, str) else (post, "")
+
+            run.post_import(str(raw.get("title") or raw.get("id") or "?"), read)
             if progress:
                 progress(done)
-        tag_names = {t["slug"]: t["name"] for t in tags.values() if t.get("slug") and t.get("name")}
+        tag_names = {
+            t["slug"]: t["name"]
+            for t in tags.values()
+            if isinstance(t.get("slug"), str) and t["slug"] and isinstance(t.get("name"), str)
+        }
         run.tag_redirects(tag_names, prefix="/tag/")
         if dry_run:
             transaction.set_rollback(True)
@@ -278,7 +302,7 @@ def ghost_import(
 
 def _post_data(raw, post_tags, users, post_authors, meta, image_ref) -> PostData | str:
     post_id = raw.get("id")
-    if not post_id:
+    if not post_id or not isinstance(post_id, str):  # Ghost's ids are strings
         return "no id"
     is_page = raw.get("type") == "page" or raw.get("page") in (True, 1)
     status = raw.get("status", "draft")

@@ -178,6 +178,8 @@ def reserved_root_slugs() -> frozenset[str]:
                 found.add(literal.group(0).lower())
 
     visit(get_resolver().url_patterns)
+    # Every language edition's prefix (/ru/…): a section "ru" would sit behind its front page.
+    found.update(code.lower() for code, _name in settings.LANGUAGES)
     for url in (settings.STATIC_URL, settings.MEDIA_URL):
         segment = (url or "").strip("/").split("/")[0]
         if segment:
@@ -186,8 +188,12 @@ def reserved_root_slugs() -> frozenset[str]:
 
 
 def old_path(url: str) -> str:
-    """The path (and query) of an old address, as the redirects table stores it."""
-    parts = urlsplit(url.strip())
+    """The path (and query) of an old address, as the redirects table stores it; "" for one
+    no URL parser takes."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:  # "http://[::1"
+        return ""
     path = parts.path or "/"
     return Redirect.normalise_path(path + (f"?{parts.query}" if parts.query else ""))
 
@@ -209,11 +215,18 @@ class MediaSource:
     variant: re.Pattern | None = None  # resized copies' names → the original's
 
     def relative(self, url: str) -> str:
-        path = unquote(urlsplit(url).path)
+        try:
+            path = unquote(urlsplit(url).path)
+        except ValueError:  # "http://[x/…": names no file
+            return ""
         path = path.split(self.marker, 1)[1] if self.marker in path else PurePosixPath(path).name
         return path.lstrip("/")
 
     def read(self, url: str) -> tuple[bytes | None, str]:
+        try:
+            urlsplit(url)
+        except ValueError:
+            return None, "not an address"
         relative = self.relative(url)
         if self.folder is not None:
             candidates = [relative]
@@ -301,6 +314,7 @@ class ImportRun:
         self.images: dict[str, Image | None] = {}
         self.files_written: list[str] = []  # removed again after a dry run
         self.current_missing = 0
+        self.post_ids_seen: set[str] = set()
 
     # --- mapping ---------------------------------------------------------------------------
 
@@ -403,12 +417,20 @@ class ImportRun:
         data, why = self.media.read(url)
         image = None
         if data is not None:
+            # Wagtail's own upload form's limit: a larger picture takes gigabytes to render.
+            limit = getattr(settings, "WAGTAILIMAGES_MAX_IMAGE_PIXELS", 128_000_000)
             try:
                 with PILImage.open(io.BytesIO(data)) as probe:
+                    size = probe.size
                     probe.verify()
+            except PILImage.DecompressionBombError:
+                why = f"larger than {limit:,} pixels"
             except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
                 why = "not a picture Pillow can read"
             else:
+                if size[0] * size[1] > limit:
+                    why = f"larger than {limit:,} pixels ({size[0]}×{size[1]})"
+            if not why:
                 name = PurePosixPath(source_id).name or "image.jpg"
                 image = Image(title=(title or name)[:255], file=ImageFile(io.BytesIO(data), name))
                 image.save()
@@ -421,6 +443,43 @@ class ImportRun:
         return image
 
     # --- posts and pages -------------------------------------------------------------------
+
+    def post_import(self, label: str, read: Callable[[], tuple[PostData | None, str]]) -> None:
+        """Read one post of the export (``read``: the post, or None and why it is skipped) and
+        save it. A post in a shape no reader takes, one without an id, or a second one with
+        the same id is skipped with the reason, and the import goes on: an export is input
+        from outside, and the second post must not overwrite the first."""
+        label = label.encode("utf-8", "replace").decode()  # printable, whatever it holds
+        try:
+            post, why = read()
+        except (
+            ValueError,
+            TypeError,
+            KeyError,
+            AttributeError,
+            OverflowError,
+            OSError,  # a date far outside the calendar
+            RecursionError,
+        ) as exc:
+            self.report.skipped.append((label, f"could not be read: {exc!r}"))
+            return
+        if post is None:
+            self.report.skipped.append((label, why))
+            return
+        if not post.source_id:
+            self.report.skipped.append((label, "no id in the export"))
+            return
+        if post.source_id in self.post_ids_seen:
+            why = f"a second post with id {post.source_id} in the export (the first is imported)"
+            self.report.skipped.append((label, why))
+            return
+        self.post_ids_seen.add(post.source_id)
+        try:
+            self.post_save(post)
+        except UnicodeError:  # before anything is written
+            self.report.skipped.append((label, "text that is not Unicode (half an emoji?)"))
+        except (ValueError, TypeError) as exc:
+            self.report.skipped.append((label, f"could not be read: {exc!r}"))
 
     def post_save(self, post: PostData) -> None:
         """Create, update or skip one post or page, in its own savepoint: one that fails is

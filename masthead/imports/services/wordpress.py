@@ -158,7 +158,7 @@ def wordpress_catalogue_read(*, path: Path) -> Catalogue:
                 meta = _postmeta(elem)
                 credit = PHP_CREDIT.search(meta.get("_wp_attachment_metadata", ""))
                 url = _text(elem, "wp:attachment_url")
-                attachment_id = int(_text(elem, "wp:post_id") or 0)
+                attachment_id = _number(_text(elem, "wp:post_id"))
                 catalogue.attachments[attachment_id] = Attachment(
                     url=url,
                     caption=_text(elem, "excerpt:encoded"),
@@ -172,6 +172,13 @@ def wordpress_catalogue_read(*, path: Path) -> Catalogue:
     if not seen_channel:
         raise ImportError_(f"{path.name} has no <channel>: it is not a WordPress export.")
     return catalogue
+
+
+def _number(text: str) -> int:
+    """A WordPress id; 0 for anything that is not one (ASCII digits: "²" is a digit to
+    ``str.isdigit()``, not a number)."""
+    text = text.strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else 0
 
 
 def _photo(catalogue: Catalogue, attachment_id: int, media: MediaSource) -> PhotoRef | None:
@@ -261,7 +268,7 @@ def _post_data(
             section=section,
             tags=tuple(dict.fromkeys(tags)),
             authors=authors,
-            lead_photo=_photo(catalogue, int(thumbnail), media) if thumbnail.isdigit() else None,
+            lead_photo=_photo(catalogue, _number(thumbnail), media) if _number(thumbnail) else None,
             old_paths=tuple(dict.fromkeys(paths)),
         ),
         "",
@@ -314,12 +321,8 @@ def wordpress_import(
             post_type = _text(item, "wp:post_type")
             if post_type == "attachment":
                 continue
-            post, why = _post_data(item, catalogue, media, section_from)
-            if post is None:
-                label = _text(item, "title") or _text(item, "wp:post_id")
-                report.skipped.append((label, why))
-            else:
-                run.post_save(post)
+            label = _text(item, "title") or _text(item, "wp:post_id")
+            run.post_import(label, lambda: _post_data(item, catalogue, media, section_from))  # noqa: B023 - called at once
             if post_type in IMPORTED_TYPES:
                 done += 1
                 if progress:

@@ -242,3 +242,50 @@ def test_ghost_old_addresses_redirect_and_rerun_updates(client, ghost_site):
     assert counts == (Page.objects.count(), Image.objects.count(), Redirect.objects.count())
     assert SectionPage.objects.filter(title="City").count() == 1
     assert "Bridge reopens at last</h1>" in client.get(bridge.url).content.decode()
+
+
+def test_an_export_of_the_wrong_shapes_skips_what_it_spoils_and_imports_the_rest(tmp_path):
+    """An export is input from outside: wrong types in any table skip the post they spoil,
+    with the reason, and never end the import with a traceback."""
+    good = post("ok", "Still imported", "still-imported", html="<p>Fine.</p>")
+    spoiled = [
+        post(7, "Id as a number", "number-id", html="<p>x</p>"),
+        post(["x"], "Id as a list", "list-id", html="<p>x</p>"),
+        post("s1", ["status"], "list-status", html="<p>x</p>", status=["published"]),
+        post("d1", "Far future", "far-future", html="<p>x</p>", published_at=1e20),
+        post("d2", "Before time", "before-time", html="<p>x</p>", published_at=-1e18),
+        post("f1", "Picture as a number", "picture-number", html="<p>x</p>", feature_image=5),
+        post(
+            "f2", "Caption as a number", "caption-number", html="<p>x</p>", feature_image_caption=5
+        ),
+        post("u1", "Half an emoji \ud83d", "half-emoji", html="<p>x</p>"),
+    ]
+    again = post("ok", "The same id again", "same-id-again", html="<p>Not over the first.</p>")
+    raw = json.loads(
+        ghost_export(
+            posts=[*spoiled, good, again],
+            tags=[{"id": "t1", "slug": "t"}, {"id": "t2", "name": None, "slug": "n"}, "a tag"],
+            users=None,
+            posts_tags=[
+                {"post_id": "ok", "sort_order": "1"},
+                {"post_id": "ok", "tag_id": "t1", "sort_order": 2},
+            ],
+            posts_authors=[None],
+            posts_meta=[None, {"post_id": ["x"]}],
+        )
+    )
+    raw["db"][0]["meta"] = [1]
+    path = tmp_path / "ghost.json"
+    path.write_text(json.dumps(raw), encoding="utf-8")
+    report = run(path)
+    imported = set(ArticlePage.objects.values_list("title", flat=True))
+    # A caption that is a number is shown as one; everything else spoiled is skipped.
+    assert imported == {"Still imported", "Caption as a number"}
+    assert "a second post with id ok in the export" in report
+    assert "text that is not Unicode" in report
+    # Nested past what the parser takes: a clear refusal.
+    path.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="not a Ghost export"):
+        run(path)

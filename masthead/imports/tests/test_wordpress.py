@@ -416,3 +416,98 @@ def test_primary_category_and_wxr_1_1(tmp_path):
     article = ArticlePage.objects.get(slug="filed-twice")
     assert article.get_parent().slug == "politics" and article.live
     assert ArticlePage.objects.count() == 1
+
+
+# --- An export is input from outside ------------------------------------------------------------
+
+
+def test_a_second_post_with_the_same_id_is_skipped_not_written_over_the_first(tmp_path):
+    path = tmp_path / "export.xml"
+    path.write_text(
+        wxr(
+            [
+                WPItem(7, "First post", post_name="first", content="<p>One.</p>"),
+                WPItem(7, "Second post", post_name="second", content="<p>Two.</p>"),
+            ]
+        ),
+        encoding="utf-8",
+    )
+    report = run(path, "--no-fetch")
+    assert "a second post with id 7 in the export" in report
+    assert list(ArticlePage.objects.values_list("title", flat=True)) == ["First post"]
+    assert not Redirect.objects.filter(old_path="/second").exists()
+
+
+def test_values_no_reader_takes_skip_what_they_spoil_and_the_import_goes_on(tmp_path):
+    path = tmp_path / "export.xml"
+    path.write_text(
+        wxr(
+            [
+                WPItem(
+                    1,
+                    "A picture",
+                    post_type="attachment",
+                    status="inherit",
+                    attachment_url="http://[x/wp-content/uploads/x.jpg",
+                ),
+                WPItem(
+                    2,
+                    "Bad link",
+                    post_name="bad-link",
+                    link="http://[::1",
+                    content="<p>Kept.</p>",
+                    meta={"_thumbnail_id": "²"},
+                ),
+                WPItem(
+                    3,
+                    "Picture with a bad address",
+                    post_name="pictured",
+                    content="<p>Kept too.</p>",
+                    meta={"_thumbnail_id": "1"},
+                ),
+                WPItem(4, "Last", post_name="last", content="<p>Still imported.</p>"),
+            ]
+        ).replace("<wp:post_id>1</wp:post_id>", "<wp:post_id>abc</wp:post_id>"),
+        encoding="utf-8",
+    )
+    run(path, "--no-fetch")
+    titles = set(ArticlePage.objects.values_list("title", flat=True))
+    assert titles == {"Bad link", "Picture with a bad address", "Last"}
+
+
+def test_a_category_named_like_a_language_edition_gets_another_address(settings):
+    settings.LANGUAGES = [("en", "English"), ("ru", "Русский")]
+    assert {"en", "ru"} <= reserved_root_slugs()
+
+
+def test_text_made_to_be_slow_to_match_converts_at_once():
+    """Patterns that went quadratic on a few hundred kilobytes (minutes: a hung import) now
+    stop at the next shortcode or tag. Guarded by an alarm rather than timed."""
+    import signal
+
+    from masthead.imports.services import body
+
+    def hung(*_args):
+        raise TimeoutError("still matching after 20 s")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(20)
+    try:
+        assert body.credit_split("-" * 150_000)[1:] == ("", "")
+        assert body.wordpress_shortcodes_convert("[caption]" * 60_000) == "[caption]" * 60_000
+        assert body.wordpress_shortcodes_convert("[embed]" * 60_000) == "[embed]" * 60_000
+        assert "<p" in body.classic_paragraphs("<p " * 150_000)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    # What they are for still works.
+    assert body.credit_split("In the square. Photo: Jane Doe / Reuters") == (
+        "In the square.",
+        "Jane Doe",
+        "Reuters",
+    )
+    converted = body.wordpress_shortcodes_convert(
+        '[caption id="a" width="3"]<img src="x.jpg"> A cat[/caption] [embed]https://t.me/x[/embed]'
+    )
+    assert '<figure><img src="x.jpg"><figcaption>A cat</figcaption></figure>' in converted
+    assert "\n\nhttps://t.me/x\n\n" in converted

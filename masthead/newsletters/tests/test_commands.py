@@ -32,6 +32,8 @@ def test_send_command_errors_are_clear():
         call_command("newsletter", "send", "999")
     with pytest.raises(CommandError, match="by its number"):
         call_command("newsletter", "send", "friday")
+    with pytest.raises(CommandError, match="by its number"):
+        call_command("newsletter", "send", "²")  # a digit to str.isdigit(), not a number
     weekly = factories.newsletter()
     empty = Edition.objects.create(newsletter=weekly, subject="Empty")
     with pytest.raises(CommandError, match="at least one article"):

@@ -1,5 +1,6 @@
 """``masthead build``: render the whole public site to a directory."""
 
+import os
 from pathlib import Path
 
 from django.conf import settings
@@ -37,7 +38,9 @@ class Command(BaseCommand):
             "--jobs",
             type=int,
             default=services.render_processes(),
-            help="Render processes (default: one per core).",
+            choices=range(1, 4 * (os.cpu_count() or 1) + 1),
+            metavar="N",
+            help="Render processes, 1 to four per core (default: one per core).",
         )
         parser.add_argument("--no-search", action="store_true", help="Skip the search index.")
         parser.add_argument("--quiet", action="store_true", help="Print only the summary.")
@@ -46,8 +49,6 @@ class Command(BaseCommand):
         if out is None:
             raise CommandError("Say where to write: --out DIR (or set MASTHEAD_STATIC_OUT).")
         out, portable_out = out.resolve(), portable_out.resolve() if portable_out else None
-        if portable_out and (portable_out == out or out in portable_out.parents):
-            raise CommandError("--portable-out must be outside --out.")
         progress = progress_for(ProgressStream(self.stderr), quiet=quiet)
         try:
             report = services.site_build(
@@ -67,12 +68,13 @@ class Command(BaseCommand):
         )
         if portable_out:
             self.stdout.write(f"Portable copy (relative links): {portable_out}")
+        failures = report.failures
         for path, reason in sorted(report.skipped.items()):
-            if reason.startswith("error"):
-                self.stderr.write(f"  {path}: {reason}")
+            if path in failures:
+                self.stderr.write(f"  {path}: {reason} (its previous file, if any, is kept)")
             elif options["verbosity"] > 1:
                 self.stdout.write(f"  not written: {path} ({reason})")
         for path in report.missing_assets:
             self.stderr.write(f"  missing asset: {path}")
-        if any(reason.startswith("error") for reason in report.skipped.values()):
+        if failures:
             raise CommandError("Some pages failed to render; see above.")

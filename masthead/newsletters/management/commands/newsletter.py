@@ -23,7 +23,7 @@ class Command(BaseCommand):
         send.add_argument("edition", help="The edition's id (see Newsletters → Editions).")
 
     def handle(self, *args, action, edition, **options):
-        if not edition.isdigit():
+        if not (edition.isascii() and edition.isdigit()):
             raise CommandError(f"The edition is given by its number, got {edition!r}.")
         item = Edition.objects.select_related("newsletter").filter(pk=int(edition)).first()
         if item is None:
