@@ -511,3 +511,32 @@ def test_text_made_to_be_slow_to_match_converts_at_once():
     )
     assert '<figure><img src="x.jpg"><figcaption>A cat</figcaption></figure>' in converted
     assert "\n\nhttps://t.me/x\n\n" in converted
+
+
+def test_a_picture_past_wagtails_pixel_limit_is_reported_missing(tmp_path, settings):
+    """Wagtail's upload form refuses such a picture: rendering it takes gigabytes. The
+    post is imported without it, as with any missing picture."""
+    settings.WAGTAILIMAGES_MAX_IMAGE_PIXELS = 1000  # the test picture has 1,200
+    uploads = tmp_path / "uploads"
+    picture(uploads / "2024/05/big.jpg")
+    path = tmp_path / "export.xml"
+    big = "https://old.example.org/wp-content/uploads/2024/05/big.jpg"
+    path.write_text(
+        wxr(
+            [
+                WPItem(1, "Big", post_type="attachment", status="inherit", attachment_url=big),
+                WPItem(
+                    2,
+                    "Pictured",
+                    post_name="pictured",
+                    content="<p>Text.</p>",
+                    meta={"_thumbnail_id": "1"},
+                ),
+            ]
+        ),
+        encoding="utf-8",
+    )
+    report = run(path, "--no-fetch", "--uploads", str(uploads))
+    assert "larger than 1,000 pixels (40×30)" in report
+    assert ArticlePage.objects.get().lead_image is None
+    assert not Image.objects.exists()
