@@ -32,9 +32,15 @@ def page_language(page: Page) -> str:
 
 
 def edition_locale_id() -> int | None:
-    """The locale of the edition being read (the active language's); None with one edition."""
+    """The locale of the edition being read (the active language's). With one edition, None
+    (every page) unless pages of another language are left from an edition the newsroom has
+    since switched off: those have no address any more, and the default language's locale
+    is the edition."""
     if not editions_enabled():
-        return None
+        languages = locale_languages()
+        if len(languages) <= 1:
+            return None
+        return {code: pk for pk, code in languages.items()}.get(settings.LANGUAGE_CODE)
     language = translation.get_language() or settings.LANGUAGE_CODE
     ids = {code: pk for pk, code in locale_languages().items()}
     return ids.get(language, -1)  # a language without a locale has no pages

@@ -206,6 +206,8 @@ def news_sitemap(request: HttpRequest) -> HttpResponse:
     ]
     names: dict[str, str] = {}
     for article in articles:
+        if article.url is None:  # of a language edition the newsroom has switched off
+            continue
         language = editions.page_language(article)
         if language not in names:  # each edition's name for the publication, read once
             names[language] = edition_publication(language, request=request).name

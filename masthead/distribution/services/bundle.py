@@ -111,6 +111,8 @@ def bundle_create(
 ) -> BundleReport:
     """Zip the site built in ``source`` (a server copy with its manifest) into ``out``."""
     progress = progress or Progress()
+    if not Path(source).is_dir():
+        raise BundleError(f"{source} is not a directory: give the folder of a built site.")
     manifest = Manifest.load(source)
     if not manifest.files:
         raise BundleError(f"No built site in {source}: run `masthead build --out {source}`.")

@@ -127,7 +127,12 @@ def bucket_sync(
         raise SyncError(f"{source} is not a directory; build the site first (masthead build).")
     prefix = prefix.strip("/")
     prefix = f"{prefix}/" if prefix else ""
-    client = client or boto3.client("s3", endpoint_url=endpoint_url)
+    try:
+        client = client or boto3.client("s3", endpoint_url=endpoint_url)
+    except ValueError as exc:  # botocore: "Invalid endpoint: not a url"
+        raise SyncError(f"--endpoint-url: {exc}") from None
+    except BotoCoreError as exc:  # half the credentials in the environment…
+        raise SyncError(f"The storage client cannot start: {exc}") from None
     manifest = Manifest.load(source)
     recorded_types = {name: entry["type"] for name, entry in manifest.files.items()}
     never_stored = tuple(path.lstrip("/") for path in selectors.source_page_paths())

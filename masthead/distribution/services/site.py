@@ -130,7 +130,11 @@ def output_dirs_check(out: Path, portable_out: Path | None = None) -> None:
     for directory, flag in ((out, "--out"), (portable, "--portable-out")):
         if directory is None:
             continue
-        if directory.exists() and not directory.is_dir():
+        try:
+            a_file = directory.exists() and not directory.is_dir()
+        except OSError as exc:  # a name too long, no permission to look
+            raise BuildError(f"Cannot make {directory}: {exc.strerror or exc}.") from None
+        if a_file:
             raise BuildError(f"{flag} {directory} is a file, not a directory.")
         data = Path(settings.DATA_DIR).resolve()
         if directory == data or directory in data.parents:
@@ -383,7 +387,10 @@ def site_build(
     output_dirs_check(out, portable_out)
     build_check()
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # no permission, a name too long, a read-only filesystem
+        raise BuildError(f"Cannot make {out}: {exc.strerror or exc}.") from None
     with locked(out):
         return _build(out, portable_out, processes, search_index, progress or Progress())
 

@@ -313,6 +313,7 @@ def test_a_build_refuses_directories_it_would_damage(publication, tmp_path):
         ({"out": tmp_path / "o", "portable_out": a_file}, "is a file"),
         ({"out": tmp_path / "o", "portable_out": tmp_path / "o" / "p"}, "apart"),
         ({"out": tmp_path / "o" / "p", "portable_out": tmp_path / "o"}, "apart"),
+        ({"out": tmp_path / ("x" * 300)}, "Cannot make"),
     ]
     for options, message in refused:
         with pytest.raises(CommandError, match=message):

@@ -80,3 +80,13 @@ def test_bundle_of_recent_days_holds_recent_articles_and_links_out_for_the_rest(
     assert broken_links(folder) == []
     offline = (folder / "search/offline-index.js").read_text()
     assert recent[0].title in offline and old.title not in offline
+
+
+def test_bundle_says_what_is_wrong_with_its_source(tmp_path):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    a_file = tmp_path / "site.txt"
+    a_file.write_text("x")
+    with pytest.raises(CommandError, match="not a directory"):
+        call_command("bundle", "--from", str(a_file), "--out", str(tmp_path / "b.zip"), "--quiet")

@@ -129,3 +129,21 @@ def test_sync_says_what_is_wrong_without_a_site(s3_endpoint, tmp_path):
     os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
     with pytest.raises(CommandError, match="build the site first"):
         publish(tmp_path / "nothing", s3_endpoint)
+
+
+def test_sync_says_what_is_wrong_with_the_endpoint(built, monkeypatch):
+    from django.core.management.base import CommandError
+
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    with pytest.raises(CommandError, match="--endpoint-url"):
+        call_command(
+            "publish-s3",
+            "--bucket",
+            "news",
+            "--from",
+            str(built.out),
+            "--endpoint-url",
+            "not a url",
+            "--quiet",
+        )

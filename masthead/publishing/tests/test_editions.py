@@ -430,3 +430,43 @@ def test_the_sections_navigation_leads_to_the_editions_front_page(edition):
         body, _ = get(page.url)
         navigation = re.search(r'<nav class="site-nav".*?</nav>', body, re.S).group(0)
         assert re.search(rf'<li><a href="{front}">', navigation), navigation
+
+
+def test_an_edition_switched_off_leaves_the_others_pages_whole(edition):
+    """The newsroom drops Russian (MASTHEAD_LANGUAGES=en): its pages stay in the database
+    without an address, and the site's lists, feeds and sitemaps show the English edition."""
+    from django.test import override_settings
+    from django.urls import clear_url_caches
+    from wagtail.models import Site
+
+    from masthead.core import memo
+
+    one = [("en", "English")]
+    with override_settings(
+        LANGUAGES=one,
+        WAGTAIL_I18N_ENABLED=False,
+        WAGTAIL_CONTENT_LANGUAGES=one,
+        ROOT_URLCONF="masthead.project.urls",
+    ):
+        clear_url_caches()
+        Site.clear_site_root_paths_cache()
+        memo.forget()
+        try:
+            for path in (
+                "/feeds/rss.xml",
+                "/feeds/politics/rss.xml",
+                "/news-sitemap.xml",
+                "/sitemap.xml",
+                "/sitemaps/pages-1.xml",
+                "/archive/",
+                "/politics/",
+            ):
+                response = Client().get(path)
+                assert response.status_code == 200, path
+                body = response.content.decode()
+                assert "Выборы отложены" not in body, path
+            assert "Elections postponed" in Client().get("/feeds/rss.xml").content.decode()
+        finally:
+            clear_url_caches()
+            Site.clear_site_root_paths_cache()
+            memo.forget()
