@@ -12,6 +12,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.csrf import csrf_exempt
 
 from masthead.core import throttle
+from masthead.core.numbers import whole_number
 from masthead.core.public_forms import (
     PublicForm,
     Rate,
@@ -113,11 +114,10 @@ def _hit(request: HttpRequest) -> HttpResponse:
         return _plain(400, "l must be a language code such as en or ru.")
     if fields["r"] not in classify.REFERRER_KINDS:
         return _plain(400, "r must be one of " + ", ".join(sorted(classify.REFERRER_KINDS)) + ".")
-    late = fields["d"] or "0"
-    # ASCII digits only: "²" is a digit to str.isdigit() and not a number to int().
-    if not (late.isascii() and late.isdigit() and len(late) <= 4) or int(late) > MAX_DAYS_LATE:
+    late = whole_number(fields["d"] or "0", digits=4)
+    if late is None or late > MAX_DAYS_LATE:
         return _plain(400, f"d must be a number of days from 0 to {MAX_DAYS_LATE}.")
-    _record(request, path=path, language=language, referrer=fields["r"], late=int(late))
+    _record(request, path=path, language=language, referrer=fields["r"], late=late)
     response = HttpResponse(status=204)
     add_never_cache_headers(response)
     return response

@@ -12,11 +12,12 @@ from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import Site
 
+from masthead.core.numbers import whole_number
 from masthead.core.page_cache import QueryParameters
 
 
 def _number(raw: str) -> str | None:
-    return raw if raw.isascii() and raw.isdigit() and len(raw) <= 12 else None
+    return raw if whole_number(raw, digits=12) is not None else None
 
 
 def _slug(raw: str) -> str | None:

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core import signing
 
+from masthead.core.numbers import whole_number
+
 CONFIRM_SALT = "masthead.newsletters.confirm"
 UNSUBSCRIBE_SALT = "masthead.newsletters.unsubscribe"
 
@@ -70,7 +72,8 @@ def list_token_read(token: str) -> ListClaim:
         value = _list_signer().unsign(token)
     except signing.BadSignature:
         raise TokenInvalid from None
-    key, _, newsletter_id = value.partition(".")
-    if not key or not (newsletter_id.isascii() and newsletter_id.isdigit()):
+    key, _, raw_id = value.partition(".")
+    newsletter_id = whole_number(raw_id)
+    if not key or newsletter_id is None:
         raise TokenInvalid
-    return ListClaim(subscriber_key=key, newsletter_id=int(newsletter_id))
+    return ListClaim(subscriber_key=key, newsletter_id=newsletter_id)

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 
 from django.http import Http404, HttpRequest, HttpResponsePermanentRedirect
 
+from masthead.core.numbers import whole_number
+
 MAX_PAGE_DIGITS = 6
 FIRST = 0  # the listing's own address, with the newest articles
 
@@ -86,9 +88,8 @@ def paginate(items: Sequence, number: int, per_page: int, base_path: str) -> Lis
 
 def page_number_clean(raw: str) -> str:
     """A ``?page=`` value as listings read it: the number, or ``""`` for anything else."""
-    if not raw.isascii() or not raw.isdigit() or len(raw) > MAX_PAGE_DIGITS or int(raw) < 1:
-        return ""
-    return str(int(raw))
+    number = whole_number(raw, digits=MAX_PAGE_DIGITS)
+    return str(number) if number is not None and number >= 1 else ""
 
 
 # The query parameters a listing reads (its cleaners, for ``core.page_cache``).

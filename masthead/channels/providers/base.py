@@ -26,6 +26,8 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import pgettext_lazy
 
+from masthead.core.numbers import whole_number
+
 TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 
 
@@ -202,18 +204,17 @@ def _retry_after(response: httpx.Response) -> float | None:
             return float(value)
     except (ValueError, AttributeError):
         pass
-    header = (response.headers.get("retry-after") or "").strip()
-    # ASCII digits only: float() refuses "²", which str.isdigit() takes for a digit.
-    if header.isascii() and header.isdigit():
-        return float(header)
+    seconds = whole_number((response.headers.get("retry-after") or "").strip())
+    if seconds is not None:
+        return float(seconds)
     reset = response.headers.get("ratelimit-reset") or response.headers.get("x-ratelimit-reset")
     if reset:
         from django.utils import timezone
         from django.utils.dateparse import parse_datetime
 
         now = timezone.now()
-        if reset.strip().isascii() and reset.strip().isdigit():
-            return max(0.0, float(reset) - now.timestamp())
+        if (epoch := whole_number(reset.strip())) is not None:
+            return max(0.0, epoch - now.timestamp())
         when = parse_datetime(reset.strip())
         if when is not None:
             return max(0.0, (when - now).total_seconds())

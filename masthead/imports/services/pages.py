@@ -224,7 +224,7 @@ class MediaSource:
 
     def read(self, url: str) -> tuple[bytes | None, str]:
         try:
-            urlsplit(url)
+            scheme = urlsplit(url).scheme
         except ValueError:
             return None, "not an address"
         relative = self.relative(url)
@@ -239,7 +239,7 @@ class MediaSource:
                 path = (root / candidate).resolve()
                 if path.is_relative_to(root) and path.is_file():
                     return path.read_bytes(), ""
-        if not self.fetch or urlsplit(url).scheme not in ("http", "https"):
+        if not self.fetch or scheme not in ("http", "https"):
             return None, "not in the local folder" if self.folder else "no local folder given"
         request = urllib.request.Request(url, headers={"User-Agent": "Masthead importer"})  # noqa: S310 - http(s) only, checked above
         opener = urllib.request.build_opener(_PublicOnlyRedirects(self.fetch_private))

@@ -21,6 +21,7 @@ from defusedxml.ElementTree import iterparse
 from django.db import transaction
 from django.utils.text import slugify
 
+from masthead.core.numbers import whole_number
 from masthead.imports.services.body import BodyResult, credit_split, wordpress_content_to_blocks
 from masthead.imports.services.pages import (
     AuthorRef,
@@ -158,7 +159,7 @@ def wordpress_catalogue_read(*, path: Path) -> Catalogue:
                 meta = _postmeta(elem)
                 credit = PHP_CREDIT.search(meta.get("_wp_attachment_metadata", ""))
                 url = _text(elem, "wp:attachment_url")
-                attachment_id = _number(_text(elem, "wp:post_id"))
+                attachment_id = whole_number(_text(elem, "wp:post_id").strip()) or 0
                 catalogue.attachments[attachment_id] = Attachment(
                     url=url,
                     caption=_text(elem, "excerpt:encoded"),
@@ -172,13 +173,6 @@ def wordpress_catalogue_read(*, path: Path) -> Catalogue:
     if not seen_channel:
         raise ImportError_(f"{path.name} has no <channel>: it is not a WordPress export.")
     return catalogue
-
-
-def _number(text: str) -> int:
-    """A WordPress id; 0 for anything that is not one (ASCII digits: "²" is a digit to
-    ``str.isdigit()``, not a number)."""
-    text = text.strip()
-    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else 0
 
 
 def _photo(catalogue: Catalogue, attachment_id: int, media: MediaSource) -> PhotoRef | None:
@@ -252,7 +246,7 @@ def _post_data(
     paths.append(old_path(f"/?p={post_id}"))
     if not is_article:
         paths.append(old_path(f"/?page_id={post_id}"))
-    thumbnail = meta.get("_thumbnail_id", "")
+    thumbnail_id = whole_number(meta.get("_thumbnail_id", "").strip())
     return (
         PostData(
             source_id=post_id,
@@ -268,7 +262,7 @@ def _post_data(
             section=section,
             tags=tuple(dict.fromkeys(tags)),
             authors=authors,
-            lead_photo=_photo(catalogue, _number(thumbnail), media) if _number(thumbnail) else None,
+            lead_photo=_photo(catalogue, thumbnail_id, media) if thumbnail_id else None,
             old_paths=tuple(dict.fromkeys(paths)),
         ),
         "",

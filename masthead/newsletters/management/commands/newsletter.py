@@ -8,6 +8,7 @@ running it again, or the worker's dispatcher, finishes the rest.
 from django.core.management.base import BaseCommand, CommandError
 
 from masthead.core.management.progress_stream import ProgressStream
+from masthead.core.numbers import whole_number
 from masthead.newsletters import selectors
 from masthead.newsletters.models import Edition
 from masthead.newsletters.progress import Progress
@@ -23,9 +24,10 @@ class Command(BaseCommand):
         send.add_argument("edition", help="The edition's id (see Newsletters → Editions).")
 
     def handle(self, *args, action, edition, **options):
-        if not (edition.isascii() and edition.isdigit()):
+        number = whole_number(edition)
+        if number is None:
             raise CommandError(f"The edition is given by its number, got {edition!r}.")
-        item = Edition.objects.select_related("newsletter").filter(pk=int(edition)).first()
+        item = Edition.objects.select_related("newsletter").filter(pk=number).first()
         if item is None:
             raise CommandError(f"There is no edition {edition}.")
         if item.status == Edition.Status.SENT:
